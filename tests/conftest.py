@@ -1,0 +1,64 @@
+"""A fresh budget.db and filings.db per test session, and a Datasette configured like `make serve`."""
+import json
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from datasette.app import Datasette
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import build_db  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    build_db.build_database(ROOT / "data", out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def budget_db(built):
+    conn = sqlite3.connect(built / "budget.db")
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def filings_db(built):
+    conn = sqlite3.connect(built / "filings.db")
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def metadata():
+    return yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def ds(built, metadata):
+    return Datasette(
+        immutables=[str(built / "budget.db"), str(built / "filings.db")],
+        metadata=metadata,
+        template_dir=str(ROOT / "templates"),
+        plugins_dir=str(ROOT / "plugins"),
+        static_mounts=[("source", str(ROOT / "source"))],
+        settings=json.loads((ROOT / "settings.json").read_text()),
+    )
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A scratch copy of data/ that a test may break."""
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    return copy
