@@ -14,7 +14,7 @@ DATA := $(wildcard $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 SETTINGS := $(shell $(PYTHON) -c 'import json; print(" ".join(f"--setting {k} {str(v).lower() if isinstance(v, bool) else v}" for k, v in json.load(open("settings.json")).items()))')
 SERVE_ARGS := --immutable $(DB_DIR)/budget.db --immutable $(DB_DIR)/filings.db \
 	--metadata metadata.yml --template-dir templates --plugins-dir plugins \
-	--static source:source $(SETTINGS) --host $(HOST) --port $(PORT)
+	--static source:source --static assets:static $(SETTINGS) --host $(HOST) --port $(PORT)
 
 .PHONY: serve test build clean lock run
 

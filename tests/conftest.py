@@ -51,7 +51,7 @@ def ds(built, metadata):
         metadata=metadata,
         template_dir=str(ROOT / "templates"),
         plugins_dir=str(ROOT / "plugins"),
-        static_mounts=[("source", str(ROOT / "source"))],
+        static_mounts=[("source", str(ROOT / "source")), ("assets", str(ROOT / "static"))],
         settings=json.loads((ROOT / "settings.json").read_text()),
     )
 

@@ -1,0 +1,51 @@
+"""Data for a fund's report card: the special_funds row page (templates/row-budget-special_funds.html)."""
+import json
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    if view_name != "row" or database != "budget" or table != "special_funds":
+        return None
+
+    async def card():
+        db = datasette.get_database("budget")
+        fund_id = tilde_decode(request.url_vars["pks"])
+        fund = (await db.execute("select * from special_funds where id = ?", [fund_id])).first()
+        if fund is None:
+            return {"card": None}
+        directions = [dict(r) for r in await db.execute(
+            "select * from expenditure_directions where 专项_id = ? order by id", [fund_id])]
+        indicators = [dict(r) for r in await db.execute(
+            "select * from performance_indicators where 专项_id = ? order by 支出方向_id, 指标序号", [fund_id])]
+        for direction in directions:
+            groups = {}  # 一级指标 -> its indicators, in form order
+            for indicator in indicators:
+                if indicator["支出方向_id"] == direction["id"]:
+                    groups.setdefault(indicator["一级指标"], []).append(indicator)
+            direction["indicator_groups"] = list(groups.items())
+            direction["differences"] = [
+                label for label, form1, form2 in [
+                    ("资金总额", fund["资金总额_元"], direction["年度金额_元"]),
+                    ("支出方向", fund["支出方向"], direction["支出方向"]),
+                    ("实施期绩效目标", fund["实施期绩效目标"], direction["实施期绩效目标"]),
+                    ("年度绩效目标", fund["年度绩效目标"], direction["年度绩效目标"]),
+                ] if form1 != form2]
+        totals = (await db.execute(
+            "select (select sum(资金总额_元) from special_funds where 年度 = :year and 部门 = :dept) as funds_total, "
+            "(select 项目支出_元 from department_budgets where 年度 = :year and 部门 = :dept) as project_total, "
+            "(select count(*) from special_funds where 年度 = :year and 部门 = :dept) as funds_count",
+            {"year": fund["年度"], "dept": fund["部门"]})).first()
+        ids = [fund_id] + [d["id"] for d in directions] + [i["id"] for i in indicators]
+        notes = [dict(r) for r in await db.execute(
+            "select * from notes where 记录_id in (select value from json_each(?)) order by id", [json.dumps(ids)])]
+        code = (await db.execute("select 部门编码 from departments where 部门 = ?", [fund["部门"]])).first()
+        return {"card": {
+            "fund": dict(fund), "directions": directions, "notes": notes, "totals": dict(totals),
+            "department_code": code[0] if code else None,
+        }}
+
+    return card
+

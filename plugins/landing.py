@@ -1,0 +1,39 @@
+"""Figures for the landing page, read from budget.db on every request (never typed into a template)."""
+from datasette import hookimpl
+
+
+@hookimpl
+def extra_template_vars(template, datasette, request):
+    if template != "index.html":
+        return None
+
+    async def landing():
+        db = datasette.get_database("budget")
+        choices = [dict(r) for r in await db.execute(
+            "select distinct 年度, 部门 from special_funds union select 年度, 部门 from department_budgets "
+            "order by 年度 desc, 部门")]
+        if not choices:
+            return {"landing": None}
+        wanted = (request.args.get("年度"), request.args.get("部门")) if request else (None, None)
+        chosen = next((c for c in choices if (str(c["年度"]), c["部门"]) == wanted), None)
+        chosen = chosen or next((c for c in choices if str(c["年度"]) == wanted[0]), choices[0])
+        year, department = chosen["年度"], chosen["部门"]
+        budget = (await db.execute(
+            "select * from department_budgets where 年度 = ? and 部门 = ?", [year, department])).first()
+        funds = [dict(r) for r in await db.execute(
+            "select id, 序号, 专项名称, 支出方向, 资金总额_元 from special_funds where 年度 = ? and 部门 = ? "
+            "order by 资金总额_元 desc, 序号", [year, department])]
+        categories = [dict(r) for r in await db.execute(
+            "select 支出类别, 金额_元 from department_expenditures where 年度 = ? and 部门 = ? "
+            "order by 金额_元 desc, 序号", [year, department])]
+        return {"landing": {
+            "year": year, "department": department, "choices": choices,
+            "budget": dict(budget) if budget else None,
+            "funds": funds, "funds_total": sum(f["资金总额_元"] for f in funds),
+            "funds_largest": max([f["资金总额_元"] for f in funds] or [0]),
+            "categories": categories, "categories_total": sum(c["金额_元"] for c in categories),
+            "categories_largest": max([c["金额_元"] for c in categories] or [0]),
+            "saved_queries": (datasette.metadata("queries", database="budget") or {}),
+        }}
+
+    return landing
