@@ -39,13 +39,14 @@ async def form_page(datasette, request):
     records = [dict(r) for r in await filings.execute(
         f"select * from [{FORM_TABLES[number]}] where 年度 = ? and [{department_column}] = ? order by rowid",
         [str(year), form["部门"]])]
-    rows = layout_rows(layout, records)
+    head, body = layout_rows(layout, records)
     return Response.html(await datasette.render_template(
-        "form.html", {"form": dict(form), "rows": rows, "form_table": FORM_TABLES[number]}, request=request))
+        "form.html", {"form": dict(form), "head": head, "body": body, "form_table": FORM_TABLES[number]},
+        request=request))
 
 
 def layout_rows(layout, records):
-    """Rows of cells: {text, header, rowspan, colspan}.
+    """(header rows, body rows); each row a list of cells {text, header, rowspan, colspan}.
 
     Forms 1 and 2 are a header (cells with text) over one line per record; form 3 is a fixed grid in which
     cells without text hold the value of their 字段 from the single record.
@@ -60,14 +61,11 @@ def layout_rows(layout, records):
             "text": cell["原文"] if cell["原文"] else (records[0].get(cell["字段"]) if records else "") or "",
             "header": bool(cell["原文"]), "rowspan": cell["跨行"], "colspan": cell["跨列"],
         } for cell in cells])
-    if header_only:
-        # The leaf columns, left to right: the header cell lowest in each column names its field.
-        leaves = {}
-        for cell in layout:
-            if cell["字段"] and cell["跨列"] == 1:
-                leaves[cell["列"]] = cell["字段"]
-        fields = [leaves[column] for column in sorted(leaves)]
-        for record in records:
-            rows.append([{"text": record.get(field) or "", "header": False, "rowspan": 1, "colspan": 1}
-                         for field in fields])
-    return rows
+    if not header_only:
+        return [], rows
+    # The leaf columns, left to right: the header cell lowest in each column names its field.
+    leaves = {cell["列"]: cell["字段"] for cell in layout if cell["字段"] and cell["跨列"] == 1}
+    fields = [leaves[column] for column in sorted(leaves)]
+    body = [[{"text": record.get(field) or "", "header": False, "rowspan": 1, "colspan": 1} for field in fields]
+            for record in records]
+    return rows, body

@@ -175,7 +175,7 @@ async def test_source_document_and_downloads(ds):
 
 
 async def test_metadata_in_chinese(ds):
-    response = await get_ok(ds, "/")
-    assert "石峰区民政局预算绩效目标公开数据" in response.text
+    response = await get_ok(ds, "/budget")
+    assert "预算绩效目标（规范化数据）" in response.text
     response = await get_ok(ds, "/budget/special_funds")
     assert "专项资金（表1）" in response.text

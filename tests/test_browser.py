@@ -1,0 +1,233 @@
+"""The citizen's pages in a real browser: Debian's Chromium driven by Playwright, against a real
+`datasette serve` started the way `make serve` starts it. Screenshots go to test-artifacts/."""
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import async_playwright
+
+from conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+CHART_HASH = "#" + urllib.parse.urlencode(
+    {"g.mark": "bar", "g.x_column": "专项名称", "g.x_type": "ordinal", "g.y_column": "资金总额_万元",
+     "g.y_type": "quantitative"})
+PAGES = {
+    "landing": "/",
+    "fund-card": "/budget/special_funds/2019-shifeng-minzheng-07",
+    "form-1": "/forms/2019/shifeng-minzheng/1",
+    "form-2": "/forms/2019/shifeng-minzheng/2",
+    "form-3": "/forms/2019/shifeng-minzheng/3",
+    "table-chart": "/budget/special_funds" + CHART_HASH,
+}
+WIDTHS = [375, 1280]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    """`make run`: datasette serve with the Makefile's own arguments, over this session's fresh build."""
+    port = free_port()
+    process = subprocess.Popen(["make", "-s", "run", f"DB_DIR={built}", f"PORT={port}"], cwd=ROOT,
+                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            break
+        except OSError:
+            if time.time() > deadline or process.poll() is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                raise RuntimeError("datasette did not start: " + process.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+    yield base
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        await browser.close()
+
+
+class Visit:
+    """A page load that records everything that went wrong on the way."""
+
+    def __init__(self, base):
+        self.base = base
+        self.problems = []
+
+    async def start(self, browser, width, javascript=True):
+        self.context = await browser.new_context(viewport={"width": width, "height": 900},
+                                                 java_script_enabled=javascript)
+        self.page = await self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        self.page.on("dialog", self.on_dialog)
+        await self.context.route("**/*", self.only_localhost)
+        return self
+
+    async def on_dialog(self, dialog):
+        self.problems.append(f"dialog: {dialog.message}")
+        await dialog.dismiss()
+
+    async def only_localhost(self, route):
+        host = urllib.parse.urlsplit(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            await route.continue_()
+        else:
+            self.problems.append(f"left localhost: {route.request.url}")
+            await route.abort()
+
+    async def open(self, path):
+        await self.page.goto(self.base + path, wait_until="networkidle")
+        return self.page
+
+
+@pytest.fixture
+async def visit(browser, server):
+    opened = []
+
+    async def open_page(path, width=1280, javascript=True):
+        v = await Visit(server).start(browser, width, javascript)
+        opened.append(v)
+        await v.open(path)
+        return v
+
+    yield open_page
+    for v in opened:
+        await v.context.close()
+
+
+async def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+async def canvas_ink(page):
+    """How many non-transparent pixels the vega chart's canvas has drawn."""
+    return await page.evaluate("""() => {
+        const canvas = document.querySelector('.datasette-vega canvas, canvas.marks');
+        if (!canvas || !canvas.width) return 0;
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let ink = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) ink++;
+        return ink;
+    }""")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+async def test_page_loads_cleanly_and_fits(visit, name, width):
+    v = await visit(PAGES[name], width)
+    page = v.page
+    if name == "table-chart":
+        await page.wait_for_selector("canvas.marks", timeout=15000)
+        await page.wait_for_timeout(500)
+        assert await canvas_ink(page) > 500, "the vega chart drew nothing"
+    await screenshot(page, f"{name}-{width}")
+    assert v.problems == []
+    assert await page.evaluate("document.documentElement.lang") == "zh-CN"
+    # Tables scroll inside their own box; the page itself never scrolls sideways.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= width
+    assert await page.locator("h1").count() == 1
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+async def test_landing_charts_draw_every_bar(visit, width):
+    page = (await visit("/", width)).page
+    for chart, expected in (("fund", 8), ("category", 7)):
+        bars = page.locator(f"[data-chart={chart}] rect")
+        assert await bars.count() == expected
+        for i in range(expected):
+            box = await bars.nth(i).bounding_box()
+            assert box and box["width"] > 0 and box["height"] > 0
+
+
+async def test_landing_works_without_javascript(visit):
+    v = await visit("/", 375, javascript=False)
+    page = v.page
+    assert "992 万元" in await page.locator("[data-figure=funds]").inner_text()
+    assert await page.locator("[data-chart=fund] rect").count() == 8
+    assert "36.3%" in await page.locator("[data-chart=fund]").inner_text()  # 惠民资金 360 of 992
+    await screenshot(page, "landing-375-nojs")
+    assert v.problems == []
+
+
+async def test_landing_page_weight_under_300_kb(browser, server):
+    v = await Visit(server).start(browser, 1280)
+    session = await v.context.new_cdp_session(v.page)
+    await session.send("Network.enable")
+    transferred = []
+    session.on("Network.loadingFinished", lambda event: transferred.append(event["encodedDataLength"]))
+    await v.open("/")
+    await v.page.wait_for_timeout(300)
+    await v.context.close()
+    total = sum(transferred)
+    print(f"landing page: {len(transferred)} requests, {total} bytes transferred")
+    assert len(transferred) >= 3  # the page, app.css, site.css: the measurement saw real traffic
+    assert total < 300 * 1024
+
+
+async def script_sources(page):
+    return await page.locator("script[src]").evaluate_all("els => els.map(e => e.src)")
+
+
+async def test_vega_bundle_loads_on_table_pages_only(visit):
+    landing = (await visit("/")).page
+    assert not [s for s in await script_sources(landing) if "vega" in s]
+    table = (await visit("/budget/special_funds")).page
+    assert [s for s in await script_sources(table) if "datasette_vega" in s]
+
+
+@pytest.mark.parametrize("name", ["landing", "fund-card", "form-2", "form-3"])
+async def test_accessibility(visit, name):
+    page = (await visit(PAGES[name], 375)).page
+    results = await Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], results.generate_report()
+    landmarks = await page.evaluate("() => ['header', 'nav', 'main', 'footer'].filter(t => document.querySelector(t))")
+    assert landmarks == ["header", "nav", "main", "footer"]
+    tags = await page.evaluate(
+        "() => Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4')).map(h => h.tagName)")
+    levels = [int(tag[1]) for tag in tags]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+
+
+@pytest.mark.parametrize("name,landscape", [("fund-card", False), ("form-1", False), ("form-2", True), ("form-3", False)])
+async def test_prints_on_a4(visit, name, landscape):
+    page = (await visit(PAGES[name])).page
+    await page.emulate_media(media="print")
+    assert await page.locator("header").evaluate("e => getComputedStyle(e).display") == "none"
+    pdf = await page.pdf(prefer_css_page_size=True, print_background=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"{name}.pdf").write_bytes(pdf)
+    boxes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
+    width, height = (float(x) for x in boxes.pop())
+    assert not boxes, "every page has the same size"
+    a4 = (595.28, 841.89)  # 210 x 297 mm in points
+    expected = (a4[1], a4[0]) if landscape else a4
+    assert abs(width - expected[0]) < 2 and abs(height - expected[1]) < 2, (width, height)
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert 1 <= pages <= 4

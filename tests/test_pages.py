@@ -1,0 +1,121 @@
+"""The citizen's pages: every figure comes from the database, every source cell shows on its form page."""
+import html
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from datasette.app import Datasette
+
+import build_db
+import seed_forms
+from conftest import ROOT
+from test_build import edit, set_cell
+
+
+def figure(page, name):
+    match = re.search(rf'data-figure="{name}">([^<]+)<', page)
+    assert match, name
+    return match.group(1).strip()
+
+
+def wan(yuan):
+    return f"{Decimal(yuan) / 10000:.4f}".rstrip("0").rstrip(".") + " 万元"
+
+
+async def test_landing_figures_equal_sql_sums(ds, budget_db):
+    page = (await ds.client.get("/")).text
+    b = budget_db.execute("select * from department_budgets where 年度 = 2019").fetchone()
+    funds_total = budget_db.execute("select sum(资金总额_元) from special_funds where 年度 = 2019").fetchone()[0]
+    assert figure(page, "total") == wan(b["资金总额_元"]) == "1593.88 万元"
+    assert figure(page, "basic") == wan(b["基本支出_元"]) == "327 万元"
+    assert figure(page, "project") == wan(b["项目支出_元"]) == "1266.87 万元"
+    assert figure(page, "funds") == wan(funds_total) == "992 万元"
+    assert "相差\n    0.01 万元" in page or re.search(r"相差\s+0\.01 万元", page)
+    for row in budget_db.execute("select 专项名称, 资金总额_元 from special_funds"):
+        share = f"{Decimal(row[1]) * 100 / funds_total:.1f}%"
+        assert re.search(rf"{re.escape(row[0])}</a>.*?{share}", page, re.S), row[0]
+
+
+async def test_landing_follows_the_data(data_copy, tmp_path, metadata):
+    """Change a CSV, rebuild, and the landing page shows the new figures."""
+    edit("form1_special_funds.csv", set_cell(7, "资金总额", "361"))(data_copy)  # 惠民资金 360 -> 361
+    edit("form3_department_budget.csv", set_cell(2, "基本支出", "328万元"))(data_copy)
+    build_db.build_database(data_copy, tmp_path)
+    ds = Datasette(immutables=[str(tmp_path / "budget.db"), str(tmp_path / "filings.db")], metadata=metadata,
+                   template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"))
+    page = (await ds.client.get("/")).text
+    assert figure(page, "funds") == "993 万元"
+    assert figure(page, "basic") == "328 万元"
+    assert re.search(r"相差\s+0\.99 万元", page)
+
+
+@pytest.mark.parametrize("number", range(1, 9))
+async def test_fund_card(ds, budget_db, number):
+    fund = budget_db.execute("select * from special_funds where 序号 = ?", [number]).fetchone()
+    response = await ds.client.get(f"/budget/special_funds/{fund['id']}")
+    assert response.status_code == 200
+    page = response.text
+    assert f"<h1>{html.escape(fund['专项名称'])}</h1>" in page
+    assert figure(page, "amount") == wan(fund["资金总额_元"])
+    total = budget_db.execute("select sum(资金总额_元) from special_funds").fetchone()[0]
+    assert figure(page, "share") == f"{Decimal(fund['资金总额_元']) * 100 / total:.1f}%"
+    empty = budget_db.execute(
+        "select count(*) from performance_indicators where 专项_id = ? and 指标值 is null", [fund["id"]]).fetchone()[0]
+    assert page.count('<span class="empty">未设置</span>') == empty
+    for (value,) in budget_db.execute(
+            "select 指标值 from performance_indicators where 专项_id = ? and 指标值 is not null", [fund["id"]]):
+        assert html.escape(value) in page
+    differs = budget_db.execute(
+        "select count(*) from expenditure_directions where 专项_id = ? and (实施期绩效目标 != ? or 年度绩效目标 != ?)",
+        [fund["id"], fund["实施期绩效目标"], fund["年度绩效目标"]]).fetchone()[0]
+    assert ('data-note="forms-differ"' in page) == bool(differs)
+    # links to the source rows and the raw filing all answer
+    for link in re.findall(r'href="(/(?:budget|filings|forms)[^"#]*)"', page):
+        assert (await ds.client.get(html.unescape(link))).status_code == 200, link
+
+
+async def test_fund_card_json_is_still_datasette_json(ds):
+    response = await ds.client.get("/budget/special_funds/2019-shifeng-minzheng-01.json?_shape=array")
+    assert response.json()[0]["专项名称"] == "残疾人两项补贴"
+
+
+FORM_CELLS = {
+    1: [c for row in [seed_forms.form1()[0]] + seed_forms.form1()[1] for c in row],
+    2: [c for row in [seed_forms.form2()[0]] + seed_forms.form2()[1] for c in row],
+    3: seed_forms.form3(),
+}
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+async def test_form_page_shows_every_source_cell(ds, number):
+    response = await ds.client.get(f"/forms/2019/shifeng-minzheng/{number}")
+    assert response.status_code == 200
+    page = response.text
+    missing = [c for c in FORM_CELLS[number] if c and html.escape(c, quote=False) not in page]
+    assert missing == []
+    title = [seed_forms.FORM1_TITLE, seed_forms.FORM2_TITLE, seed_forms.FORM3_TITLE][number - 1]
+    assert f'<h1 class="form-title">{title}</h1>' in page
+
+
+async def test_form_2_header_is_merged_like_the_paper_form(ds):
+    page = (await ds.client.get("/forms/2019/shifeng-minzheng/2")).text
+    assert re.search(r'<th scope="col" colspan="9">绩效指标</th>', page)
+    assert re.search(r'<th scope="col" colspan="4">产出指标</th>', page)
+    assert re.search(r'<th scope="col" colspan="5">效益指标</th>', page)
+    assert re.search(r'<th scope="col" rowspan="3">所 属专项名称</th>', page)
+
+
+async def test_forms_index_and_unknown_form(ds):
+    page = (await ds.client.get("/forms")).text
+    assert page.count('href="/forms/2019/shifeng-minzheng/') == 3
+    response = await ds.client.get("/forms/2019/shifeng-minzheng/9")
+    assert response.status_code == 404
+    response = await ds.client.get("/forms/2018/shifeng-minzheng/1")
+    assert response.status_code == 404 and "找不到这张表" in response.text
+
+
+async def test_footer_has_source_licence_and_build_date(ds):
+    page = (await ds.client.get("/")).text
+    assert "数据来源" in page and "CC BY 4.0" in page
+    assert re.search(r"数据生成于 <time datetime=\"\d{4}-\d\d-\d\dT\d\d:\d\d\+08:00\">\d{4}年\d{1,2}月\d{1,2}日</time>", page)
