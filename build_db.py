@@ -26,6 +26,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from plugins.chinese_search import segment
+
 # ---------------------------------------------------------------------------
 # The curated CSV files: one per official form, Chinese headers as on the form.
 # ---------------------------------------------------------------------------
@@ -521,6 +523,10 @@ SCHEMA = {  # table -> (columns, foreign keys (column, table), indexes)
                                 [("部门预算_id", "department_budgets")], [["年度", "部门"], ["部门"], ["支出类别"]]),
     "notes": ({"id": str, "年度": int, "部门": str, "表": str, "记录_id": str, "列": str, "原文摘录": str, "说明": str},
               [], [["年度", "部门"], ["表", "记录_id"]]),
+    "data_checks": ({"id": str, "年度": int, "部门": str, "检查项": str, "说明": str, "对象": str, "对象表": str,
+                     "对象_id": str,
+                     "期望值": str, "实际值": str, "差额_元": int, "差额_万元": float, "结果": str},
+                    [], [["年度", "部门"], ["结果"], ["检查项"]]),
 }
 PRIMARY_KEYS = {"departments": "部门编码"}
 
@@ -535,7 +541,98 @@ def write_budget_db(path, tables):
             db[table].create_index(index)
         for column, _ in foreign_keys:
             db[table].create_index([column])
+    build_search_index(db, tables)
     db.conn.close()
+
+
+# ---------------------------------------------------------------------------
+# Data checks: every reconciliation the forms allow, published whatever the result
+# ---------------------------------------------------------------------------
+
+
+def data_checks(tables):
+    """Rows for the data_checks table. Amounts are compared in whole 元, so differences are exact."""
+    checks = []
+
+    def check(record, code, name, explanation, subject, expected, found, amounts=True, passes=None):
+        difference = found - expected if amounts else None
+        if passes is None:
+            passes = expected == found
+        checks.append({
+            "id": f"{record['id']}-{code}", "年度": record["年度"], "部门": record["部门"],
+            "检查项": name, "说明": explanation, "对象": subject,
+            "对象表": "special_funds" if "专项名称" in record else "department_budgets", "对象_id": record["id"],
+            "期望值": wan_text(expected) if amounts else expected, "实际值": wan_text(found) if amounts else found,
+            "差额_元": difference, "差额_万元": difference / 10000 if amounts else None,
+            "结果": "一致" if passes else "不一致"})
+
+    for budget in tables["department_budgets"]:
+        total = budget["资金总额_元"]
+        parts = [r for r in tables["department_expenditures"] if r["部门预算_id"] == budget["id"]]
+        funds = [f for f in tables["special_funds"] if (f["年度"], f["部门"]) == (budget["年度"], budget["部门"])]
+        if budget["基本支出_元"] is not None and budget["项目支出_元"] is not None:
+            check(budget, "parts", "基本支出＋项目支出＝资金总额", "表3：基本支出与项目支出之和应等于申报的资金总额（万元）。",
+                  budget["部门"], total, budget["基本支出_元"] + budget["项目支出_元"])
+        if parts:
+            check(budget, "categories", "分类支出之和＝资金总额", "表3：“产出指标”所列各类支出之和应等于申报的资金总额（万元）。",
+                  budget["部门"], total, sum(p["金额_元"] for p in parts))
+        if funds and budget["项目支出_元"] is not None:
+            found = sum(f["资金总额_元"] for f in funds)
+            check(budget, "funds", "专项资金之和不超过项目支出", "表1各专项资金之和（万元）应不超过表3的项目支出：专项资金是项目支出的一部分。",
+                  budget["部门"], budget["项目支出_元"], found, passes=found <= budget["项目支出_元"])
+    for fund in tables["special_funds"]:
+        directions = [d for d in tables["expenditure_directions"] if d["专项_id"] == fund["id"]]
+        if not directions:
+            check(fund, "directions", "表1专项在表2中有支出方向", "表1的每项专项资金应在表2中至少有一个支出方向。", fund["专项名称"],
+                  "至少1个", "0个", amounts=False)
+            continue
+        check(fund, "amount", "表1金额＝表2金额", "同一专项：表1“资金总额”应等于表2各支出方向“支出方向年度金额”之和（万元）。",
+              fund["专项名称"], fund["资金总额_元"], sum(d["年度金额_元"] for d in directions))
+        for code, column, name in (("direction", "支出方向", "表1与表2支出方向相同"),
+                                   ("period-target", "实施期绩效目标", "表1与表2实施期绩效目标相同"),
+                                   ("annual-target", "年度绩效目标", "表1与表2年度绩效目标相同")):
+            found = "；".join(d[column] for d in directions)
+            check(fund, code, name, f"同一专项在表1和表2中的“{column}”应一字不差。", fund["专项名称"],
+                  fund[column], found, amounts=False)
+    return checks
+
+
+def wan_text(yuan):
+    """Whole 元 -> 万元 text without float noise: 15938700 -> '1593.87'."""
+    return f"{Decimal(yuan) / 10000:.4f}".rstrip("0").rstrip(".")
+
+
+# What the site-wide search covers: (table, columns); every text is indexed one character per token.
+SEARCHABLE = {
+    "special_funds": ["专项名称", "支出方向", "实施期绩效目标", "年度绩效目标"],
+    "expenditure_directions": ["支出方向", "实施期绩效目标", "年度绩效目标"],
+    "performance_indicators": ["指标值"],
+    "department_budgets": ["整体绩效目标", "产出指标", "效益指标"],
+    "department_expenditures": ["支出类别"],
+    "notes": ["说明"],
+}
+
+
+def build_search_index(db, tables):
+    fund_names = {fund["id"]: fund["专项名称"] for fund in tables["special_funds"]}
+    entries = []
+    for table, columns in SEARCHABLE.items():
+        for record in tables[table]:
+            fund_id = record["id"] if table == "special_funds" else record.get("专项_id")
+            for column in columns:
+                text = record[column]
+                if not text:
+                    continue
+                entries.append({
+                    "id": len(entries) + 1, "表": table, "记录_id": record["id"],
+                    "字段": record.get("二级指标", column), "年度": record["年度"], "部门": record["部门"],
+                    "专项_id": fund_id, "标题": fund_names.get(fund_id) or record["部门"],
+                    "原文": text, "分词": segment(text)})
+    db["search_index"].create({"id": int, "表": str, "记录_id": str, "字段": str, "年度": int, "部门": str,
+                               "专项_id": str, "标题": str, "原文": str, "分词": str}, pk="id")
+    db["search_index"].insert_all(entries)
+    db["search_index"].create_index(["表", "记录_id"])
+    db["search_index"].enable_fts(["分词"], fts_version="FTS5", create_triggers=False)
 
 
 # ---------------------------------------------------------------------------
@@ -584,6 +681,7 @@ def verify_filing(path, table, label, text):
 def build_database(data_dir="data", out_dir="."):
     year_rows, departments, notices = read_input(data_dir)
     tables = build_tables(year_rows, departments)
+    tables["data_checks"] = data_checks(tables)
     problems = []
     check_notes(year_rows, tables, problems)
     if problems:

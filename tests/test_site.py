@@ -21,8 +21,10 @@ def row_urls(path):
     conn = sqlite3.connect(path)
     urls = []
     for table in tables_of(path):
-        pk = "部门编码" if table == "departments" else "id"
-        for (key,) in conn.execute(f"select [{pk}] from [{table}]"):
+        pks = [r[1] for r in conn.execute(f"pragma table_info([{table}])") if r[5]]
+        if len(pks) != 1:
+            continue  # FTS index tables have no primary key and no row pages
+        for (key,) in conn.execute(f"select [{pks[0]}] from [{table}]"):
             urls.append(f"/budget/{table}/{urllib.parse.quote(str(key))}")
     conn.close()
     return urls

@@ -1,0 +1,62 @@
+"""Chinese full-text search that never misses.
+
+SQLite's FTS5 tokenizer reads a run of Chinese characters as one word, and `trigram` cannot match two-character
+words such as 低保. So the index holds every letter, digit and Chinese character as its own token (build_db.py calls
+`segment`), and a query becomes an FTS5 phrase of its characters (the SQL function `cjk_query`): a phrase of
+consecutive tokens matches exactly where the query's characters stand together in the text, which is a substring
+match ranked by bm25. Punctuation and case are ignored on both sides, so 70元/月 also finds 70元月.
+"""
+import re
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+
+CHARACTER = re.compile(r"[^\W_]")  # a letter, a digit or a CJK character; punctuation and spaces separate
+
+
+def segment(text):
+    """'城市低保A类' -> '城 市 低 保 A 类'."""
+    return " ".join(CHARACTER.findall(text or ""))
+
+
+def query_terms(query):
+    """Whitespace separates terms; each term is a run of characters that must stand together."""
+    return [CHARACTER.findall(term) for term in (query or "").split() if CHARACTER.search(term)]
+
+
+NOTHING = '""'  # the empty phrase: a valid FTS5 query that matches no row
+
+
+def cjk_query(query):
+    """'城市低保 100%' -> '"城 市 低 保" "1 0 0"' (FTS5: both phrases must occur)."""
+    terms = query_terms(query)
+    if not terms:
+        return NOTHING
+    return " ".join('"' + " ".join(chars) + '"' for chars in terms)
+
+
+def highlight(text, query):
+    """Escape text and wrap each match of the query in <mark>, with the same rules as the index."""
+    if not text:
+        return ""
+    patterns = ["[\\W_]*".join(re.escape(c) for c in chars) for chars in query_terms(query)]
+    if not patterns:
+        return escape(text)
+    pieces, last = [], 0
+    for match in re.finditer("|".join(f"(?:{p})" for p in patterns), text, re.IGNORECASE):
+        pieces.append(escape(text[last:match.start()]))
+        pieces.append(Markup("<mark>") + escape(match.group(0)) + Markup("</mark>"))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("cjk_query", 1, cjk_query, deterministic=True)
+    conn.create_function("cjk_segment", 1, segment, deterministic=True)
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters["highlight"] = highlight
