@@ -19,13 +19,15 @@ import re
 import sys
 import tempfile
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import sqlite_utils
 
+import datapackage_export
+from indicator_analysis import add_indicator_analysis
 from plugins.chinese_search import segment
 
 # ---------------------------------------------------------------------------
@@ -51,6 +53,7 @@ class FileSpec:
     required: list  # columns that may not be empty
     amounts: list = field(default_factory=list)  # columns holding 万元 amounts
     integers: list = field(default_factory=list)
+    may_be_empty: bool = False  # a header with no rows is fine (a year without editor's notes)
 
 
 YEAR_FILES = {
@@ -91,6 +94,7 @@ YEAR_FILES = {
     "notes.csv": FileSpec(
         ["年度", "部门", "表", "记录_id", "列", "原文摘录", "说明"],
         ["年度", "部门", "表", "记录_id", "列", "说明"],
+        may_be_empty=True,
     ),
 }
 DEPARTMENTS_FILE = "departments.csv"
@@ -173,6 +177,17 @@ def read_csv(path, spec, display_name, problems, notices):
         problems.append(Problem(display_name, 0, "", "缺少此文件。请按 data/2019/ 中的同名文件补上。",
                                 "File is missing. Add it, following the file of the same name in data/2019/."))
         return []
+    start = path.read_bytes()[:4]
+    if start.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # .xlsx (a zip) or .xls renamed to .csv
+        problems.append(Problem(display_name, 0, "", "这是 Excel 工作簿（.xlsx/.xls），不是 CSV 文件。请在 Excel/WPS 中打开，"
+                                "“另存为”“CSV UTF-8（逗号分隔）”。", "This is an Excel workbook (.xlsx/.xls), not a CSV "
+                                "file. Open it in Excel/WPS and 'Save As' 'CSV UTF-8 (Comma delimited)'."))
+        return []
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本" (UTF-16, tab-separated)
+        problems.append(Problem(display_name, 0, "", "无法识别文件编码：这是 UTF-16 编码的“Unicode 文本”。"
+                                "请在 Excel/WPS 中“另存为 CSV UTF-8”。", "Unsupported encoding: this is UTF-16 "
+                                "('Unicode Text'). Save it from Excel/WPS as 'CSV UTF-8'."))
+        return []
     text = decode(path, notices)
     if text is None:
         problems.append(Problem(display_name, 0, "", "无法识别文件编码。请在 Excel/WPS 中“另存为 CSV UTF-8”。",
@@ -189,13 +204,29 @@ def read_csv(path, spec, display_name, problems, notices):
         problems.append(Problem(display_name, 1, "", "文件是空的：第1行应为表头：" + "，".join(spec.columns) + "。",
                                 "The file is empty: line 1 must be the header: " + ",".join(spec.columns) + "."))
         return []
+    if len(header) == 1 and "\t" in header[0]:
+        problems.append(Problem(display_name, 1, "", "文件是用制表符分隔的文本，不是逗号分隔的 CSV。请在 Excel/WPS 中"
+                                "“另存为 CSV UTF-8（逗号分隔）”。", "The file is tab-separated text, not a comma-separated "
+                                "CSV. Save it from Excel/WPS as 'CSV UTF-8 (Comma delimited)'."))
+        return []
+    stripped = [cell.strip() for cell in header]
+    if not set(stripped) & set(spec.columns):
+        problems.append(Problem(display_name, 1, "", "第1行不是表头。如果上面还有表格的标题行，请删除标题行，使第1行是表头："
+                                + "，".join(spec.columns) + "。", "Line 1 is not the header. If the form's title is "
+                                "above the header, delete that title row so that line 1 is the header: "
+                                + ",".join(spec.columns) + "."))
+        return []
     header_problems = []
     for column in spec.columns:
-        if column not in header:
+        if column not in header and column not in stripped:
             header_problems.append(Problem(display_name, 1, column, f"缺少“{column}”列。请在表头加上这一列。",
                                            f"Column '{column}' is missing. Add it to the header."))
     for index, column in enumerate(header, 1):
-        if column not in spec.columns:
+        if column not in spec.columns and column.strip() in spec.columns:
+            header_problems.append(Problem(display_name, 1, column, f"列名“{column}”前后有空格。请删去空格，改为“{column.strip()}”。",
+                                           f"The column name '{column}' has spaces around it. Remove them: "
+                                           f"'{column.strip()}'.", index))
+        elif column not in spec.columns:
             close = difflib.get_close_matches(column, spec.columns, n=1)
             hint_zh = f"是不是“{close[0]}”？" if close else "请删除此列或改为规定的列名。"
             hint_en = f"Did you mean '{close[0]}'?" if close else "Remove it or use one of the expected names."
@@ -220,6 +251,10 @@ def read_csv(path, spec, display_name, problems, notices):
             break
         if not any(cell.strip() for cell in cells):
             continue  # blank lines Excel leaves at the end
+        if spec.amounts and any(re.sub(r"[\s:：]", "", cell) in TOTAL_LABELS for cell in cells):
+            problems.append(Problem(display_name, line, "", "这是合计行。请删除这一行：只填写各项，合计由网站计算。",
+                                    "This is a total row (合计). Delete it: enter the items only; the site computes totals."))
+            continue
         if len(cells) > len(header):
             problems.append(Problem(display_name, line, "", f"此行有{len(cells)}个单元格，多于表头的{len(header)}列。"
                                     "请检查是否有多余的逗号。",
@@ -228,7 +263,7 @@ def read_csv(path, spec, display_name, problems, notices):
             continue
         cells += [""] * (len(header) - len(cells))
         rows.append(Row(display_name, line, dict(zip(header, cells)), header))
-    if not rows and not problems:
+    if not rows and not problems and not spec.may_be_empty:
         problems.append(Problem(display_name, 2, "", "文件只有表头，没有数据行。", "The file has a header but no data rows."))
     return rows
 
@@ -238,6 +273,13 @@ def read_csv(path, spec, display_name, problems, notices):
 # ---------------------------------------------------------------------------
 
 AMOUNT = re.compile(r"^\d+(\.\d{1,4})?$")
+TOTAL_LABELS = {"合计", "总计", "小计", "总合计"}
+# How Excel shows a number it has turned into a date: 1900/3/30, 1905-07-11, 3月30日
+EXCEL_DATE = re.compile(r"^(\d{2,4}[/-])?\d{1,2}[/-]\d{1,2}$|^(\d{2,4}年)?\d{1,2}月(\d{1,2}日)?$")
+
+
+def looks_like_date(text):
+    return bool(EXCEL_DATE.match(unicodedata.normalize("NFKC", text).strip()))
 THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -251,9 +293,25 @@ def parse_amount(text):
     if normalised.startswith("-") and AMOUNT.match(normalised[1:]):
         raise ValueError(("金额不能为负数。", "Amounts cannot be negative."))
     if not AMOUNT.match(normalised):
-        raise ValueError((f"“{text}”不是金额。请只填写数字（单位：万元，最多4位小数），例如 90 或 1266.87。",
-                          f"'{text}' is not an amount. Enter a number in 万元 (at most 4 decimals), e.g. 90 or 1266.87."))
+        zh = f"“{text}”不是金额。请只填写数字（单位：万元，最多4位小数），例如 90 或 1266.87。"
+        en = f"'{text}' is not an amount. Enter a number in 万元 (at most 4 decimals), e.g. 90 or 1266.87."
+        if looks_like_date(text):
+            zh += "它看起来被 Excel 当成了日期：请把这一列设为“数值”或“文本”格式后重新填写。"
+            en += " Excel seems to have turned it into a date: format the column as Number or Text and re-enter it."
+        raise ValueError((zh, en))
     return Decimal(normalised)
+
+
+def year_mismatch(value, year):
+    """(zh, en): why a 年度 cell is not its folder's year, worded to lead to the fix."""
+    if unicodedata.normalize("NFKC", value).strip().removesuffix("年").strip() == year:
+        return (f"年度只填四位数字 {year}（不要加“年”字、空格或全角数字）。",
+                f"Enter only the four digits {year} (no 年, spaces or full-width digits).")
+    if looks_like_date(value):
+        return (f"年度“{value}”被 Excel 当成了日期。请把这一列设为“文本”或“常规”格式，再填入 {year}。",
+                f"年度 '{value}' was turned into a date by Excel. Format the column as Text or General and enter {year}.")
+    return (f"年度“{value}”与所在文件夹 {year} 不一致。请改为 {year}，或把文件放进与年度同名的文件夹。",
+            f"年度 '{value}' does not match its folder {year}. Change it, or move the file to the folder of its year.")
 
 
 def check_cells(rows, spec, year, departments, problems, notices):
@@ -267,8 +325,7 @@ def check_cells(rows, spec, year, departments, problems, notices):
                                             "The cell starts with = + or @ and would run as an Excel formula. "
                                             "Remove that first character."))
         if year is not None and row.values.get("年度", year) not in ("", year):
-            problems.append(row.problem("年度", f"年度“{row.values['年度']}”与所在文件夹 {year} 不一致。",
-                                        f"年度 '{row.values['年度']}' does not match its folder {year}."))
+            problems.append(row.problem("年度", *year_mismatch(row.values["年度"], year)))
         department = row.values.get("部门", row.values.get("部门名称"))
         if departments is not None and department and department not in departments:
             column = "部门" if "部门" in row.values else "部门名称"
@@ -460,6 +517,11 @@ def read_input(data_dir):
                                         "部门编码 may only use lower-case letters, digits and hyphens, e.g. shifeng-minzheng."))
     departments = {r.values["部门"]: r.values for r in department_rows}
     year_dirs = year_folders(data_dir)
+    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder not in year_dirs:
+            problems.append(Problem(str(folder), 0, "", f"文件夹名须为四位数的年份（例如 2020）；“{folder.name}”中的文件不会被读取。"
+                                    "请把文件夹改名为年份。", f"A folder in data/ must be named with the four-digit year "
+                                    f"(e.g. 2020); the files in '{folder.name}' would not be read. Rename it."))
     if not year_dirs:
         problems.append(Problem(str(data_dir), 0, "", "没有年度文件夹（例如 data/2019/）。", "No year folders (such as data/2019/)."))
     year_rows = {}
@@ -481,7 +543,8 @@ def read_input(data_dir):
         find_duplicates(files["form2_expenditure_directions.csv"], ["部门", "所属专项名称", "支出方向"], problems)
         find_duplicates(files["form3_department_budget.csv"], ["部门名称"], problems)
         find_duplicates(files["form3_department_expenditures.csv"], ["部门", "序号"], problems)
-        check_links(files, problems)
+        if files["form1_special_funds.csv"] and files["form3_department_budget.csv"]:
+            check_links(files, problems)  # otherwise every link would be reported missing
         year_rows[year] = files
     if problems:
         raise InputErrors(problems)
@@ -533,6 +596,9 @@ PRIMARY_KEYS = {"departments": "部门编码"}
 
 def write_budget_db(path, tables):
     db = sqlite_utils.Database(path)
+    # A temporary file that is renamed into place only when complete: no journal or fsync needed while writing.
+    db.execute("pragma journal_mode = off")
+    db.execute("pragma synchronous = off")
     for table, (columns, foreign_keys, indexes) in SCHEMA.items():
         db[table].create(columns, pk=PRIMARY_KEYS.get(table, "id"), foreign_keys=foreign_keys,
                          not_null={c for c in ("年度", "部门") if c in columns})
@@ -541,7 +607,12 @@ def write_budget_db(path, tables):
             db[table].create_index(index)
         for column, _ in foreign_keys:
             db[table].create_index([column])
+    for view, (rows_sql, names) in YEAR_CHANGES.items():
+        db.create_view(view, year_change_view(rows_sql, names), replace=True)
+    db["special_funds"].create_index(["部门", "专项名称", "年度"])
+    db["department_expenditures"].create_index(["部门", "支出类别", "年度"])
     build_search_index(db, tables)
+    add_indicator_analysis(db)
     db.conn.close()
 
 
@@ -566,10 +637,17 @@ def data_checks(tables):
             "差额_元": difference, "差额_万元": difference / 10000 if amounts else None,
             "结果": "一致" if passes else "不一致"})
 
+    parts_of, funds_of, directions_of = defaultdict(list), defaultdict(list), defaultdict(list)
+    for part in tables["department_expenditures"]:
+        parts_of[part["部门预算_id"]].append(part)
+    for fund in tables["special_funds"]:
+        funds_of[(fund["年度"], fund["部门"])].append(fund)
+    for direction in tables["expenditure_directions"]:
+        directions_of[direction["专项_id"]].append(direction)
     for budget in tables["department_budgets"]:
         total = budget["资金总额_元"]
-        parts = [r for r in tables["department_expenditures"] if r["部门预算_id"] == budget["id"]]
-        funds = [f for f in tables["special_funds"] if (f["年度"], f["部门"]) == (budget["年度"], budget["部门"])]
+        parts = parts_of[budget["id"]]
+        funds = funds_of[(budget["年度"], budget["部门"])]
         if budget["基本支出_元"] is not None and budget["项目支出_元"] is not None:
             check(budget, "parts", "基本支出＋项目支出＝资金总额", "表3：基本支出与项目支出之和应等于申报的资金总额（万元）。",
                   budget["部门"], total, budget["基本支出_元"] + budget["项目支出_元"])
@@ -581,7 +659,7 @@ def data_checks(tables):
             check(budget, "funds", "专项资金之和不超过项目支出", "表1各专项资金之和（万元）应不超过表3的项目支出：专项资金是项目支出的一部分。",
                   budget["部门"], budget["项目支出_元"], found, passes=found <= budget["项目支出_元"])
     for fund in tables["special_funds"]:
-        directions = [d for d in tables["expenditure_directions"] if d["专项_id"] == fund["id"]]
+        directions = directions_of[fund["id"]]
         if not directions:
             check(fund, "directions", "表1专项在表2中有支出方向", "表1的每项专项资金应在表2中至少有一个支出方向。", fund["专项名称"],
                   "至少1个", "0个", amounts=False)
@@ -600,6 +678,56 @@ def data_checks(tables):
 def wan_text(yuan):
     """Whole 元 -> 万元 text without float noise: 15938700 -> '1593.87'."""
     return f"{Decimal(yuan) / 10000:.4f}".rstrip("0").rstrip(".")
+
+
+# ---------------------------------------------------------------------------
+# Year over year: rows matched by name with the department's previous year
+# ---------------------------------------------------------------------------
+
+# view -> (rows to compare: SQL giving 部门, 年度, id, the matching names, 金额_元; the names that match rows)
+YEAR_CHANGES = {
+    "fund_year_changes": (
+        "select 部门, 年度, id, 专项名称, 资金总额_元 as 金额_元 from special_funds", ["专项名称"]),
+    "direction_year_changes": (
+        "select d.部门, d.年度, d.id, f.专项名称, d.支出方向, d.年度金额_元 as 金额_元 "
+        "from expenditure_directions d join special_funds f on f.id = d.专项_id", ["专项名称", "支出方向"]),
+    "category_year_changes": (
+        "select 部门, 年度, id, 支出类别, 金额_元 from department_expenditures", ["支出类别"]),
+}
+
+
+def year_change_view(rows_sql, names):
+    """SQL of a view comparing each year's rows with the same department's previous year, matched by names.
+    状态 is 新增 (new), 延续 (continued) or 停止 (discontinued: in the previous year only)."""
+    same = " and ".join(f"prev.[{n}] = cur.[{n}]" for n in names)
+    return f"""
+with rows as ({rows_sql}),
+years as (select distinct 部门, 年度 from rows),
+pairs as (
+  select a.部门, a.年度, (select max(b.年度) from years b where b.部门 = a.部门 and b.年度 < a.年度) as 上年
+  from years a
+),
+matched as (
+  select p.部门, p.年度, p.上年, cur.id as 本年_id, prev.id as 上年_id, cur.金额_元 as 本年_元, prev.金额_元 as 上年_元,
+    {", ".join(f"cur.[{n}]" for n in names)}, {", ".join(f"prev.[{n}] as [上年{n}]" for n in names)}
+  from pairs p join rows cur on cur.部门 = p.部门 and cur.年度 = p.年度
+  left join rows prev on prev.部门 = p.部门 and prev.年度 = p.上年 and {same}
+  where p.上年 is not null
+  union all
+  select p.部门, p.年度, p.上年, null, prev.id, null, prev.金额_元,
+    {", ".join("null" for n in names)}, {", ".join(f"prev.[{n}]" for n in names)}
+  from pairs p join rows prev on prev.部门 = p.部门 and prev.年度 = p.上年
+  where p.上年 is not null
+    and not exists (select 1 from rows cur where cur.部门 = p.部门 and cur.年度 = p.年度 and {same})
+)
+select 部门, 年度, 上年, {", ".join(f"coalesce([{n}], [上年{n}]) as [{n}]" for n in names)},
+  case when 上年_id is null then '新增' when 本年_id is null then '停止' else '延续' end as 状态,
+  本年_id, 上年_id, 上年_元, 本年_元, 上年_元 / 10000.0 as 上年_万元, 本年_元 / 10000.0 as 本年_万元,
+  coalesce(本年_元, 0) - coalesce(上年_元, 0) as 变化_元,
+  (coalesce(本年_元, 0) - coalesce(上年_元, 0)) / 10000.0 as 变化_万元,
+  case when 上年_元 > 0 and 本年_元 is not null then round(100.0 * (本年_元 - 上年_元) / 上年_元, 1) end as 变化_百分比
+from matched
+"""
 
 
 # What the site-wide search covers: (table, columns); every text is indexed one character per token.
@@ -632,6 +760,8 @@ def build_search_index(db, tables):
                                "专项_id": str, "标题": str, "原文": str, "分词": str}, pk="id")
     db["search_index"].insert_all(entries)
     db["search_index"].create_index(["表", "记录_id"])
+    # The search page lists the years with `select distinct 年度`: a full scan without this (180 ms at a million rows).
+    db["search_index"].create_index(["年度"])
     db["search_index"].enable_fts(["分词"], fts_version="FTS5", create_triggers=False)
 
 
@@ -689,6 +819,7 @@ def build_database(data_dir="data", out_dir="."):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     temporary = {}
+    downloads = datapackage_export.StagedFolder(out_dir / "downloads")  # CSVs + datapackage.json
     try:
         for name in ("budget.db", "filings.db"):
             handle, temp_path = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
@@ -697,9 +828,12 @@ def build_database(data_dir="data", out_dir="."):
             temporary[name] = temp_path
         write_budget_db(temporary["budget.db"], tables)
         write_filings_db(temporary["filings.db"], data_dir)
+        datapackage_export.write_datapackage(temporary["budget.db"], downloads.path)
         for name, temp_path in temporary.items():
             os.replace(temp_path, out_dir / name)
+        downloads.swap_in()
     finally:
+        downloads.discard()
         for temp_path in temporary.values():
             if os.path.exists(temp_path):
                 os.unlink(temp_path)
@@ -713,7 +847,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         tables, notices = build_database(args.data, args.out)
-    except InputErrors as errors:
+    except (InputErrors, datapackage_export.DataPackageError) as errors:
         print(f"数据有 {len(errors.problems)} 处问题，未生成数据库，原有数据库保持不变。", file=sys.stderr)
         print(f"The data has {len(errors.problems)} problem(s); nothing was built and existing databases are unchanged.\n",
               file=sys.stderr)

@@ -19,9 +19,17 @@ def percent(part, whole, places=1):
     return f"{Decimal(part) * 100 / Decimal(whole):.{places}f}"
 
 
+def wan_change(yuan):
+    """A change in 元 as signed 万元 text: 400000 -> '+40', -20000 -> '−2', 0 -> '0'."""
+    if yuan is None:
+        return "–"
+    return ("+" if yuan > 0 else "−" if yuan < 0 else "") + wan(abs(yuan))
+
+
 @hookimpl
 def prepare_jinja2_environment(env):
     env.filters["wan"] = wan
+    env.filters["wan_change"] = wan_change
     env.filters["percent"] = percent
 
 

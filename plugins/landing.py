@@ -26,7 +26,21 @@ def extra_template_vars(template, datasette, request):
         categories = [dict(r) for r in await db.execute(
             "select 支出类别, 金额_元 from department_expenditures where 年度 = ? and 部门 = ? "
             "order by 金额_元 desc, 序号", [year, department])]
+        previous_year = (await db.execute(
+            "select max(年度) from special_funds where 部门 = ? and 年度 < ?", [department, year])).single_value()
+        previous_budget = (await db.execute(
+            "select * from department_budgets where 年度 = ? and 部门 = ?", [previous_year, department])).first()
+        changes = [dict(r) for r in await db.execute(
+            "select * from fund_year_changes where 部门 = ? and 年度 = ?", [department, year])]
+        previous_funds_total = (await db.execute(
+            "select sum(资金总额_元) from special_funds where 部门 = ? and 年度 = ?",
+            [department, previous_year])).single_value()
         return {"landing": {
+            "previous_year": previous_year,
+            "previous_budget": dict(previous_budget) if previous_budget else None,
+            "previous_funds_total": previous_funds_total,
+            "fund_changes": {c["本年_id"]: c for c in changes if c["本年_id"]},
+            "discontinued": [c for c in changes if c["状态"] == "停止"],
             "year": year, "department": department, "choices": choices,
             "budget": dict(budget) if budget else None,
             "funds": funds, "funds_total": sum(f["资金总额_元"] for f in funds),

@@ -1,5 +1,6 @@
 """A fresh budget.db and filings.db per test session, and a Datasette configured like `make serve`."""
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -18,6 +19,9 @@ import build_db  # noqa: E402
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
+    # `make publish` runs the suite against the build it is about to release (publish.py sets BUDGET_DB_DIR).
+    if os.environ.get("BUDGET_DB_DIR"):
+        return Path(os.environ["BUDGET_DB_DIR"])
     out = tmp_path_factory.mktemp("site")
     build_db.build_database(ROOT / "data", out)
     return out
@@ -51,7 +55,8 @@ def ds(built, metadata):
         metadata=metadata,
         template_dir=str(ROOT / "templates"),
         plugins_dir=str(ROOT / "plugins"),
-        static_mounts=[("source", str(ROOT / "source")), ("assets", str(ROOT / "static"))],
+        static_mounts=[("source", str(ROOT / "source")), ("assets", str(ROOT / "static")),
+                       ("downloads", str(built / "downloads"))],
         settings=json.loads((ROOT / "settings.json").read_text()),
     )
 

@@ -65,8 +65,11 @@ def test_foreign_keys_hold(budget_db):
 
 def test_nine_indicator_rows_per_direction(budget_db):
     counts = budget_db.execute(
-        "select count(*) from performance_indicators group by 支出方向_id").fetchall()
-    assert [c[0] for c in counts] == [9] * 8
+        "select d.年度, count(i.id) from expenditure_directions d "
+        "left join performance_indicators i on i.支出方向_id = d.id group by d.id").fetchall()
+    assert [c[1] for c in counts] == [9] * len(counts)  # every direction of every year, none without indicators
+    assert sum(1 for year, _ in counts if year == 2019) == 8  # the eight directions of the 2019 form 2
+    assert budget_db.execute("select count(*) from performance_indicators").fetchone()[0] == 9 * len(counts)
 
 
 def test_gbk_files_from_excel_build_the_same_database(data_copy, tmp_path):
@@ -89,7 +92,8 @@ def test_amount_spellings_are_normalised_and_reported(data_copy, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "“９０” → 90" in result.stdout and "“ 360 万元” → 360" in result.stdout
     conn = sqlite3.connect(tmp_path / "budget.db")
-    assert conn.execute("select 资金总额_原文, 资金总额_元 from special_funds where 序号 = 1").fetchone() == ("９０", 900000)
+    assert conn.execute(
+        "select 资金总额_原文, 资金总额_元 from special_funds where 年度 = 2019 and 序号 = 1").fetchone() == ("９０", 900000)
 
 
 def edit(file, change):
@@ -161,7 +165,7 @@ def test_bad_input_stops_the_build_and_keeps_the_old_databases(name, data_copy, 
     for text in expected:
         assert text in result.stderr, (text, result.stderr)
     assert {db: sha256(out / db) for db in before} == before
-    assert sorted(p.name for p in out.iterdir()) == ["budget.db", "filings.db"]  # no temp files left
+    assert sorted(p.name for p in out.iterdir()) == ["budget.db", "downloads", "filings.db"]  # no temp files left
 
 
 def test_every_problem_is_reported_at_once(data_copy, tmp_path):

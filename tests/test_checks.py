@@ -24,7 +24,8 @@ def test_difference_in_wan_has_no_float_noise(budget_db):
 
 
 def test_failing_text_checks_are_exactly_the_two_low_income_funds(budget_db):
-    failed = {i for i, c in checks(budget_db).items() if c["结果"] == "不一致" and c["差额_元"] is None}
+    failed = {i for i, c in checks(budget_db).items()
+              if c["年度"] == 2019 and c["结果"] == "不一致" and c["差额_元"] is None}
     assert failed == {f"2019-shifeng-minzheng-0{n}-{kind}" for n in (2, 3) for kind in ("period-target", "annual-target")}
 
 
@@ -33,15 +34,22 @@ def test_every_fund_is_checked(budget_db):
     for n in range(1, 9):
         for kind in ("amount", "direction", "period-target", "annual-target"):
             assert f"2019-shifeng-minzheng-0{n}-{kind}" in ids
+    for (fund_id,) in budget_db.execute("select id from special_funds"):  # and every fund of any other year
+        for kind in ("amount", "direction", "period-target", "annual-target"):
+            assert f"{fund_id}-{kind}" in ids
 
 
 def test_a_failed_check_does_not_stop_the_build(built):
     assert (built / "budget.db").exists()
 
 
-async def test_checks_page(ds):
+async def test_checks_page(ds, budget_db):
     page = (await ds.client.get("/checks")).text
-    assert "共核对 <strong>35</strong> 项，其中 <strong>6</strong> 项不一致" in page
+    total, failed = budget_db.execute("select count(*), sum(结果 = '不一致') from data_checks").fetchone()
+    assert f"共核对 <strong>{total}</strong> 项，其中 <strong>{failed}</strong> 项不一致" in page  # every year
+    assert page.count("<tr data-check=") == total
+    assert tuple(budget_db.execute(  # the 2019 forms: 3 department checks and 4 per fund, 6 of them fail
+        "select count(*), sum(结果 = '不一致') from data_checks where 年度 = 2019").fetchone()) == (35, 6)
     assert page.index('data-check="2019-shifeng-minzheng-parts"') < page.index('data-check="2019-shifeng-minzheng-01-amount"')
     assert ">-0.01<" in page
 

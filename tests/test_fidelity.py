@@ -72,7 +72,8 @@ def test_form3_breakdown_matches_the_output_cell(budget_db):
 
 
 def test_labels_headers_and_titles_are_kept(budget_db):
-    layout = {(r["表_id"][-1], r["原文"]) for r in budget_db.execute("select 表_id, 原文 from form_layout")}
+    layout = {(r["表_id"][-1], r["原文"]) for r in budget_db.execute(
+        "select 表_id, 原文 from form_layout where 年度 = 2019")}
     for header in FORM1_HEADER:
         assert ("1", header) in layout
     for header in FORM2_HEADER:
@@ -81,7 +82,8 @@ def test_labels_headers_and_titles_are_kept(budget_db):
     for label in FORM3_CELLS:
         if label not in data_cells:
             assert ("3", label) in layout, label
-    forms = budget_db.execute("select 表名, 标题行原文 from forms order by 表号").fetchall()
+    forms = budget_db.execute("select 表名, 标题行原文 from forms where 年度 = 2019 order by 表号").fetchall()
+    assert len(forms) == 3
     for (title, subtitle), form in zip(seed_forms.title_lines(), forms):
         assert (form["表名"], form["标题行原文"]) == (title, subtitle)
     assert forms[2]["表名"] == seed_forms.FORM3_TITLE
@@ -102,7 +104,8 @@ def test_every_nonempty_source_cell_is_somewhere_in_budget_db(budget_db):
 
 
 def test_typos_are_kept_not_fixed(budget_db):
-    values = [r[0] for r in budget_db.execute("select 指标值 from performance_indicators where 指标值 is not null")]
+    values = [r[0] for r in budget_db.execute(
+        "select 指标值 from performance_indicators where 年度 = 2019 and 指标值 is not null")]
     assert sum("应保尽保存" in v for v in values) == 2
     assert any(v.endswith("160元/月.人60") for v in values)
 
@@ -110,7 +113,8 @@ def test_typos_are_kept_not_fixed(budget_db):
 def test_forms_1_and_2_disagree_and_both_are_kept(budget_db):
     rows = budget_db.execute(
         "select f.专项名称, f.实施期绩效目标 as t1, d.实施期绩效目标 as t2 from special_funds f "
-        "join expenditure_directions d on d.专项_id = f.id where f.实施期绩效目标 != d.实施期绩效目标").fetchall()
+        "join expenditure_directions d on d.专项_id = f.id "
+        "where f.年度 = 2019 and f.实施期绩效目标 != d.实施期绩效目标").fetchall()
     assert {r["专项名称"] for r in rows} == {"城市低保金", "农村低保金"}
 
 

@@ -2,6 +2,7 @@
 import html
 import json
 import re
+import urllib.parse
 from decimal import Decimal
 
 import pytest
@@ -23,18 +24,49 @@ def wan(yuan):
     return f"{Decimal(yuan) / 10000:.4f}".rstrip("0").rstrip(".") + " 万元"
 
 
+def landing_choices(budget_db):
+    """The (年度, 部门) pages the landing page offers, latest year first: `/` shows the first one."""
+    return [tuple(r) for r in budget_db.execute(
+        "select 年度, 部门 from special_funds union select 年度, 部门 from department_budgets order by 年度 desc, 部门")]
+
+
+def check_landing_figures(page, budget_db, year, department):
+    """Every headline figure and fund share on a landing page is summed from that year's rows in budget.db."""
+    assert f"{department} {year} 年预算" in page
+    b = budget_db.execute("select * from department_budgets where 年度 = ? and 部门 = ?", [year, department]).fetchone()
+    funds = budget_db.execute(
+        "select 专项名称, 资金总额_元 from special_funds where 年度 = ? and 部门 = ?", [year, department]).fetchall()
+    funds_total = sum(yuan for _, yuan in funds)
+    assert figure(page, "total") == wan(b["资金总额_元"])
+    assert figure(page, "basic") == wan(b["基本支出_元"])
+    assert figure(page, "project") == wan(b["项目支出_元"])
+    assert figure(page, "funds") == wan(funds_total)
+    gap = b["资金总额_元"] - b["基本支出_元"] - b["项目支出_元"]
+    assert ('data-figure="parts-gap"' in page) == (gap != 0)
+    if gap:
+        assert re.search(rf"相差\s+{re.escape(wan(abs(gap)))}", page)
+    for name, yuan in funds:
+        share = f"{Decimal(yuan) * 100 / funds_total:.1f}%"  # of the same year's funds
+        # the name and its share in the same row of the chart
+        assert re.search(rf"{re.escape(name)}</a>(?:(?!</tr>).)*>{re.escape(share)}<", page, re.S), (year, name)
+
+
 async def test_landing_figures_equal_sql_sums(ds, budget_db):
-    page = (await ds.client.get("/")).text
-    b = budget_db.execute("select * from department_budgets where 年度 = 2019").fetchone()
-    funds_total = budget_db.execute("select sum(资金总额_元) from special_funds where 年度 = 2019").fetchone()[0]
-    assert figure(page, "total") == wan(b["资金总额_元"]) == "1593.88 万元"
-    assert figure(page, "basic") == wan(b["基本支出_元"]) == "327 万元"
-    assert figure(page, "project") == wan(b["项目支出_元"]) == "1266.87 万元"
-    assert figure(page, "funds") == wan(funds_total) == "992 万元"
-    assert "相差\n    0.01 万元" in page or re.search(r"相差\s+0\.01 万元", page)
-    for row in budget_db.execute("select 专项名称, 资金总额_元 from special_funds"):
-        share = f"{Decimal(row[1]) * 100 / funds_total:.1f}%"
-        assert re.search(rf"{re.escape(row[0])}</a>.*?{share}", page, re.S), row[0]
+    choices = landing_choices(budget_db)
+    check_landing_figures((await ds.client.get("/")).text, budget_db, *choices[0])  # the latest year
+    for year, department in choices:
+        page = (await ds.client.get("/?" + urllib.parse.urlencode({"年度": year, "部门": department}))).text
+        check_landing_figures(page, budget_db, year, department)
+
+
+async def test_landing_shows_the_2019_figures_as_filed(ds):
+    page = (await ds.client.get("/?年度=2019")).text
+    assert figure(page, "total") == "1593.88 万元"
+    assert figure(page, "basic") == "327 万元"
+    assert figure(page, "project") == "1266.87 万元"
+    assert figure(page, "funds") == "992 万元"
+    assert re.search(r"相差\s+0\.01 万元", page)
+    assert re.search(r"惠民资金</a>(?:(?!</tr>).)*>36\.3%<", page, re.S)  # 360 of 992
 
 
 async def test_landing_follows_the_data(data_copy, tmp_path, metadata):
@@ -44,7 +76,7 @@ async def test_landing_follows_the_data(data_copy, tmp_path, metadata):
     build_db.build_database(data_copy, tmp_path)
     ds = Datasette(immutables=[str(tmp_path / "budget.db"), str(tmp_path / "filings.db")], metadata=metadata,
                    template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"))
-    page = (await ds.client.get("/")).text
+    page = (await ds.client.get("/?年度=2019")).text  # data/ may hold later years; `/` shows the latest
     assert figure(page, "funds") == "993 万元"
     assert figure(page, "basic") == "328 万元"
     assert re.search(r"相差\s+0\.99 万元", page)
@@ -52,14 +84,14 @@ async def test_landing_follows_the_data(data_copy, tmp_path, metadata):
 
 @pytest.mark.parametrize("number", range(1, 9))
 async def test_fund_card(ds, budget_db, number):
-    fund = budget_db.execute("select * from special_funds where 序号 = ?", [number]).fetchone()
+    """The eight funds of the 2019 forms, each card checked against budget.db."""
+    fund = budget_db.execute("select * from special_funds where 年度 = 2019 and 序号 = ?", [number]).fetchone()
     response = await ds.client.get(f"/budget/special_funds/{fund['id']}")
     assert response.status_code == 200
     page = response.text
     assert f"<h1>{html.escape(fund['专项名称'])}</h1>" in page
     assert figure(page, "amount") == wan(fund["资金总额_元"])
-    total = budget_db.execute("select sum(资金总额_元) from special_funds").fetchone()[0]
-    assert figure(page, "share") == f"{Decimal(fund['资金总额_元']) * 100 / total:.1f}%"
+    assert figure(page, "share") == share_of_its_year(budget_db, fund)
     empty = budget_db.execute(
         "select count(*) from performance_indicators where 专项_id = ? and 指标值 is null", [fund["id"]]).fetchone()[0]
     assert page.count('<span class="empty">未设置</span>') == empty
@@ -73,6 +105,23 @@ async def test_fund_card(ds, budget_db, number):
     # links to the source rows and the raw filing all answer
     for link in re.findall(r'href="(/(?:budget|filings|forms)[^"#]*)"', page):
         assert (await ds.client.get(html.unescape(link))).status_code == 200, link
+
+
+def share_of_its_year(budget_db, fund):
+    """A fund's share of the same year's (and department's) special funds, as the card prints it."""
+    total = budget_db.execute("select sum(资金总额_元) from special_funds where 年度 = ? and 部门 = ?",
+                              [fund["年度"], fund["部门"]]).fetchone()[0]
+    return f"{Decimal(fund['资金总额_元']) * 100 / total:.1f}%"
+
+
+async def test_every_fund_card_in_every_year(ds, budget_db):
+    funds = budget_db.execute("select * from special_funds order by id").fetchall()
+    assert len(funds) >= 8
+    for fund in funds:
+        page = (await ds.client.get(f"/budget/special_funds/{fund['id']}")).text
+        assert f"<h1>{html.escape(fund['专项名称'])}</h1>" in page, fund["id"]
+        assert figure(page, "amount") == wan(fund["资金总额_元"]), fund["id"]
+        assert figure(page, "share") == share_of_its_year(budget_db, fund), fund["id"]
 
 
 async def test_fund_card_json_is_still_datasette_json(ds):
@@ -106,9 +155,14 @@ async def test_form_2_header_is_merged_like_the_paper_form(ds):
     assert re.search(r'<th scope="col" rowspan="3">所 属专项名称</th>', page)
 
 
-async def test_forms_index_and_unknown_form(ds):
+async def test_forms_index_and_unknown_form(ds, budget_db):
     page = (await ds.client.get("/forms")).text
     assert page.count('href="/forms/2019/shifeng-minzheng/') == 3
+    forms = budget_db.execute(
+        "select f.年度, d.部门编码, f.表号 from forms f join departments d on d.部门 = f.部门").fetchall()
+    for year, code, number in forms:  # every year's three forms
+        assert f'href="/forms/{year}/{code}/{number}"' in page
+    assert page.count('href="/forms/') == len(forms)
     response = await ds.client.get("/forms/2019/shifeng-minzheng/9")
     assert response.status_code == 404
     response = await ds.client.get("/forms/2018/shifeng-minzheng/1")

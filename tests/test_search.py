@@ -17,12 +17,15 @@ QUERIES = ["低保", "养老", "残疾", "城市低保", "高龄老人补贴", "
            "护理", "医疗救助", "民政", "补", "低保 100%", "失能半失能"]
 
 
-def source_texts(conn):
-    """Every searchable (table, row id, text), read from the tables themselves, not from the index."""
+def source_texts(conn, year=None):
+    """Every searchable (table, row id, text), read from the tables themselves, not from the index;
+    with a year, only that year's."""
     texts = []
     for table, columns in build_db.SEARCHABLE.items():
         for column in columns:
-            for row_id, text in conn.execute(f"select id, [{column}] from [{table}] where [{column}] is not null"):
+            for row_id, text in conn.execute(
+                    f"select id, [{column}] from [{table}] where [{column}] is not null and (? is null or 年度 = ?)",
+                    [year, year]):
                 texts.append((table, row_id, text))
     return texts
 
@@ -91,9 +94,9 @@ async def search_page(ds, **params):
 
 
 async def test_search_page_ranks_fund_names_first_and_highlights(ds, conn):
-    page = await search_page(ds, q="低保")
+    page = await search_page(ds, q="低保", 年度="2019")
     total = int(re.search(r'data-total="(\d+)"', page).group(1))
-    assert total == sum(substring_scan(source_texts(conn), "低保").values())
+    assert total == sum(substring_scan(source_texts(conn, 2019), "低保").values())
     titles = re.findall(r'<li data-table="([^"]+)" data-id="([^"]+)">', page)
     # The short texts that are about 低保 (the two funds' names and directions) come before long texts that mention it.
     assert set(titles[:4]) == {("special_funds", "2019-shifeng-minzheng-02"), ("special_funds", "2019-shifeng-minzheng-03")}

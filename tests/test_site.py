@@ -3,6 +3,7 @@ import csv
 import io
 import sqlite3
 import urllib.parse
+from decimal import Decimal
 
 import pytest
 
@@ -77,16 +78,23 @@ async def test_largest_funds(ds):
     assert len(result) == 8
 
 
-async def test_fund_indicators_by_parameter(ds):
-    result = await rows(ds, "/budget/fund_indicators", 专项名称="低保")
+async def test_fund_indicators_by_parameter(ds, budget_db):
+    every_year = await rows(ds, "/budget/fund_indicators", 专项名称="低保")
+    assert len(every_year) == 9 * budget_db.execute(  # nine slots per direction of every fund named …低保…
+        "select count(*) from expenditure_directions d join special_funds f on f.id = d.专项_id "
+        "where instr(f.专项名称, '低保')").fetchone()[0]
+    result = [r for r in every_year if r["年度"] == 2019]
     assert {r["专项名称"] for r in result} == {"城市低保金", "农村低保金"}
     assert len(result) == 18
     assert sum(r["指标值"] is None for r in result) == 4  # 经济 and 生态 slots left empty
 
 
-async def test_totals_check_shows_exact_differences(ds):
+async def test_totals_check_shows_exact_differences(ds, budget_db):
     result = await rows(ds, "/budget/totals_check")
-    by_item = {r["核对项"]: r for r in result}
+    assert len(result) == 3 * budget_db.execute("select count(*) from department_budgets").fetchone()[0]
+    for row in result:  # every year: differences in 万元 with at most four decimals, no float noise
+        assert row["差额_万元"] == round(row["差额_万元"], 4), row
+    by_item = {r["核对项"]: r for r in result if r["年度"] == 2019}
     assert by_item["基本支出 + 项目支出"]["合计_万元"] == 1593.87
     assert by_item["基本支出 + 项目支出"]["差额_万元"] == -0.01  # exact: no float noise
     assert by_item["七类支出之和"]["差额_万元"] == -0.01
@@ -95,33 +103,42 @@ async def test_totals_check_shows_exact_differences(ds):
 
 async def test_form1_vs_form2(ds):
     result = await rows(ds, "/budget/form1_vs_form2")
-    assert {(r["专项名称"], r["项目"]) for r in result} == {
+    assert {(r["专项名称"], r["项目"]) for r in result if r["年度"] == 2019} == {
         ("城市低保金", "实施期绩效目标"), ("城市低保金", "年度绩效目标"),
         ("农村低保金", "实施期绩效目标"), ("农村低保金", "年度绩效目标")}
 
 
 async def test_identical_targets(ds):
     result = await rows(ds, "/budget/identical_targets")
-    form1 = {r["专项名称"] for r in result if r["表"] == "表1"}
+    form1 = {r["专项名称"] for r in result if r["表"] == "表1" and r["年度"] == 2019}
     assert form1 == {"残疾人两项补贴", "城市低保金", "农村低保金", "区划地名工作经费", "居家和社区养老改革试点配套资金"}
 
 
-async def test_missing_indicators(ds):
+async def test_missing_indicators(ds, budget_db):
     result = await rows(ds, "/budget/missing_indicators", 二级指标="生态效益指标")
-    assert len(result) == 8
+    assert len(result) == budget_db.execute(
+        "select count(*) from performance_indicators where 二级指标 = '生态效益指标' and 指标值 is null").fetchone()[0]
+    assert sum(r["年度"] == 2019 for r in result) == 8  # no 2019 fund set one
     result = await rows(ds, "/budget/missing_indicators", 二级指标="可持续影响指标")
-    assert {r["专项名称"] for r in result} == {"高龄老人补贴等惠民扩面提标资金", "区划地名工作经费", "惠民资金"}
+    assert {r["专项名称"] for r in result if r["年度"] == 2019} == {
+        "高龄老人补贴等惠民扩面提标资金", "区划地名工作经费", "惠民资金"}
 
 
-async def test_department_spending_shares(ds):
-    result = await rows(ds, "/budget/department_spending_shares")
+async def test_department_spending_shares(ds, budget_db):
+    every_year = await rows(ds, "/budget/department_spending_shares")
+    assert len(every_year) == budget_db.execute("select count(*) from department_expenditures").fetchone()[0]
+    for year, department in {(r["年度"], r["部门"]) for r in every_year}:  # shares of the same year's total
+        shares = [r["占分类合计_百分比"] for r in every_year if (r["年度"], r["部门"]) == (year, department)]
+        assert round(sum(shares), 1) == 100.0, year
+    result = [r for r in every_year if r["年度"] == 2019]
     assert len(result) == 7 and result[0]["支出类别"] == "民政管理事务支出"
-    assert round(sum(r["占分类合计_百分比"] for r in result), 1) == 100.0
 
 
-async def test_money_by_direction_adds_up(ds):
+async def test_money_by_direction_adds_up(ds, budget_db):
     result = await rows(ds, "/budget/money_by_direction")
-    assert sum(r["合计_万元"] for r in result) == 992
+    assert sum(r["合计_万元"] for r in result if r["年度"] == 2019) == 992
+    for year, yuan in budget_db.execute("select 年度, sum(资金总额_元) from special_funds group by 年度"):
+        assert sum(Decimal(str(r["合计_万元"])) for r in result if r["年度"] == year) * 10000 == yuan, year
 
 
 async def test_text_search_query(ds):
@@ -129,7 +146,7 @@ async def test_text_search_query(ds):
     assert result and all("养老" in r["原文"] for r in result)
 
 
-@pytest.mark.parametrize("table,facet,expected", [
+FACETS = [  # (table, facet column, counts on the 2019 forms)
     ("special_funds", "支出方向", {"残疾人": 1, "困难群众": 1}),
     ("special_funds", "年度", {2019: 8}),
     ("special_funds", "部门", {"石峰区民政局": 8}),
@@ -139,18 +156,37 @@ async def test_text_search_query(ds):
     ("performance_indicators", "年度", {2019: 72}),
     ("performance_indicators", "部门", {"石峰区民政局": 72}),
     ("department_expenditures", "支出类别", {"抚恤支出": 1}),
-])
-async def test_facets(ds, table, facet, expected):
-    response = await get_ok(ds, f"/budget/{table}.json?_facet={urllib.parse.quote(facet)}")
+]
+
+
+async def facet_counts(ds, table, facet, **filters):
+    query = urllib.parse.urlencode({**filters, "_facet": facet})
+    response = await get_ok(ds, f"/budget/{table}.json?{query}")
     results = response.json()["facet_results"][facet]
-    counts = {item["value"]: item["count"] for item in results["results"]}
+    assert not results["truncated"], (table, facet)
+    return {item["value"]: item["count"] for item in results["results"]}
+
+
+@pytest.mark.parametrize("table,facet,expected", FACETS)
+async def test_facets(ds, table, facet, expected):
+    counts = await facet_counts(ds, table, facet, 年度="2019")
     for value, count in expected.items():
         assert counts[value] == count
 
 
-async def test_facet_filter_by_chinese_column(ds):
-    result = await rows(ds, "/budget/performance_indicators", 二级指标="生态效益指标", **{"指标值__isnull": "1"})
-    assert len(result) == 8
+@pytest.mark.parametrize("table,facet", sorted({(table, facet) for table, facet, _ in FACETS}))
+async def test_facets_count_every_year(ds, budget_db, table, facet):
+    counts = await facet_counts(ds, table, facet, _facet_size="max")
+    expected = dict(budget_db.execute(f"select [{facet}], count(*) from [{table}] group by [{facet}]").fetchall())
+    assert counts == expected
+
+
+async def test_facet_filter_by_chinese_column(ds, budget_db):
+    result = await rows(ds, "/budget/performance_indicators", 二级指标="生态效益指标", _size="max",
+                        **{"指标值__isnull": "1"})
+    assert len(result) == budget_db.execute(
+        "select count(*) from performance_indicators where 二级指标 = '生态效益指标' and 指标值 is null").fetchone()[0]
+    assert sum(r["年度"] == 2019 for r in result) == 8
 
 
 async def test_default_facets_are_configured(ds):
@@ -158,10 +194,12 @@ async def test_default_facets_are_configured(ds):
     assert {"一级指标", "二级指标", "年度", "部门"} <= set(response.json()["facet_results"])
 
 
-async def test_csv_download_is_exact(ds):
+async def test_csv_download_is_exact(ds, budget_db):
     response = await get_ok(ds, "/budget/special_funds.csv?_size=max")
     table = list(csv.DictReader(io.StringIO(response.text)))
-    assert sum(int(r["资金总额_元"]) for r in table) == 9920000
+    assert sum(int(r["资金总额_元"]) for r in table if r["年度"] == "2019") == 9920000
+    assert sum(int(r["资金总额_元"]) for r in table) == budget_db.execute(
+        "select sum(资金总额_元) from special_funds").fetchone()[0]
 
 
 async def test_amounts_render_as_filed_in_html(ds):

@@ -1,0 +1,398 @@
+"""Parsed indicator values and target-quality flags (journalists' questions: which promises can be checked?).
+
+Everything here is a pure function of the verbatim cells, except `add_indicator_analysis(db)`, which
+build_db.py calls once the normalised tables are written, to add two derived tables to budget.db:
+
+- indicator_values: one row per quantity read from a form-2 indicator cell (指标值).
+- target_quality: one row per promise (表1/表2 targets, every indicator slot incl. empty ones) with flags.
+
+Parsing rule: never guess. A fragment is parsed only when it matches one of the patterns below in full;
+everything else stays only in the verbatim cell. Digits that no pattern covers are reported by
+`unparsed_numbers` (and stored in target_quality.未解析数字), so nothing disappears silently:
+
+  类型      written as                                    stored
+  期限      2019年底前, 2019年6月, 10月 (after a year)      数值 = ISO date text ("2019-12-31", "2019-06")
+  区间      450-520元/月.人, 80-89周岁, 80周岁至99周岁,     下限/上限 (one may be empty), 限定 = the bound word
+            3000人以下, 60周岁以上, 不少于3000元, 3000元/年封顶
+  金额标准  70元/月/人, 600元/人·年, 10万/年, 100元/人       数值, 单位 元/万元, 周期 (年/月…), 每 (人/户…)
+  金额      1.2万元, 5000元                                 数值, 单位; money also as whole 元 (数值_元 …)
+  比例      100%, 1：1比例                                  数值 "100" 单位 "%", or 数值 "1:1" 单位 "比"
+  数量      2000人, 36个, 各100张                           数值, 单位 (the measure word), 限定 "各"
+
+Decisions on the source's own slips (kept verbatim; see also data/2019/notes.csv):
+- "160元/月.人60": 160元/月.人 is a rate; the trailing "60" has no unit, so it is not parsed and shows up
+  as an unparsed number. It is never attached to the rate or read as a count.
+- "护理险320/年": no unit is written, so 320 is not parsed (not assumed to be 元) and is reported unparsed.
+- "10万/年": 万 with a rate but without 元. It is read as 万元 (the forms state every amount in 万元, and the
+  issue lists it as a money rate); the row's 说明 says so.
+- A month without a year ("10月") takes the year written earlier in the same cell ("2019年6月…，10月…");
+  with no year in the cell it is not parsed. 说明 records the borrowed year.
+- Chinese numerals (两项, 三无, 五保, 一类) are names or categories, not parsed.
+- An age alone ("年满80周岁") describes who is eligible; only age ranges and bounds are parsed, and ages
+  never make a promise "measurable" on their own.
+"""
+import calendar
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# ---------------------------------------------------------------------------
+# Patterns
+# ---------------------------------------------------------------------------
+
+NUMBER = r"\d+(?:\.\d+)?"
+MONEY_UNIT = r"万元|元|万(?=[/／])"  # bare 万 only when a rate follows: "10万/年"
+COUNT_UNIT = r"人次|人|名|个(?!月|工作日)|张|户|家|所|项|次|台|辆|套|处|间|件|场|床|位"
+AGE_UNIT = r"周岁|岁"
+PERCENT_UNIT = r"[%％]"
+ANY_UNIT = rf"{MONEY_UNIT}|{PERCENT_UNIT}|{AGE_UNIT}|{COUNT_UNIT}"
+PERIODS = ("季度", "年", "月", "季", "周", "日", "天")  # the rest of a rate's parts say per whom/what
+RATE_PART = r"季度|年|月|季|周|日|天|人次|人|户|床|张|次|个|名"
+RATE = rf"[/／](?:{RATE_PART})(?:[/／.·・](?:{RATE_PART}))*"  # /月/人, /月.人, /人·年, /年
+LOW_WORDS = ("不少于", "不低于", "至少", "最低", "超过", "高于", "以上", "起")  # the number is a lower bound
+HIGH_WORDS = ("不超过", "不高于", "最多", "最高", "低于", "少于", "以下", "以内", "封顶")  # an upper bound
+PREFIX_BOUND = "不少于|不低于|不超过|不高于|至少|最多|最高|最低|超过|高于|低于|少于"
+SUFFIX_BOUND = "以上|以下|以内|封顶|起"
+DASH = r"-|－|—|–|~|～|至|到"
+NOT_MID_NUMBER = r"(?<![\d.])"
+
+PATTERNS = [  # tried in this order at every position; the first that matches there wins
+    ("date", re.compile(r"(?<!\d)(?P<year>\d{4})年(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?)?"
+                        r"(?P<end>底|末)?(?P<before>以前|之前|前)?")),
+    ("month", re.compile(r"(?<![\d.年\-－—–~～至到])(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日)?(?P<end>底|末)?"
+                         r"(?P<before>以前|之前|前)?")),
+    ("range", re.compile(rf"{NOT_MID_NUMBER}(?P<low>{NUMBER})(?P<low_unit>{ANY_UNIT})?(?:{DASH})"
+                         rf"(?P<high>{NUMBER})(?P<unit>{ANY_UNIT})(?P<rate>{RATE})?")),
+    ("bound", re.compile(rf"(?P<prefix>{PREFIX_BOUND})(?P<value>{NUMBER})(?P<unit>{ANY_UNIT})(?P<rate>{RATE})?")),
+    ("ratio", re.compile(rf"{NOT_MID_NUMBER}(?P<left>\d+)[：:](?P<right>\d+)(?=比例|的比例)")),
+    ("money", re.compile(rf"{NOT_MID_NUMBER}(?P<each>各)?(?P<value>{NUMBER})(?P<unit>{MONEY_UNIT})(?P<rate>{RATE})?"
+                         rf"(?P<suffix>{SUFFIX_BOUND})?")),
+    ("percent", re.compile(rf"{NOT_MID_NUMBER}(?P<value>{NUMBER})(?P<unit>{PERCENT_UNIT})(?P<suffix>{SUFFIX_BOUND})?")),
+    ("count", re.compile(rf"{NOT_MID_NUMBER}(?P<each>各)?(?P<value>{NUMBER})(?P<unit>{COUNT_UNIT})"
+                         rf"(?P<suffix>{SUFFIX_BOUND})?")),
+    ("age", re.compile(rf"{NOT_MID_NUMBER}(?P<value>\d+)(?P<unit>{AGE_UNIT})(?P<suffix>{SUFFIX_BOUND})")),
+]
+DIGITS = re.compile(NUMBER)
+# Every pattern starts with a digit, 各 or a bound word: only such positions are worth trying (keeps big builds fast).
+START = re.compile("[\\d各" + "".join(sorted({word[0] for word in PREFIX_BOUND.split("|")})) + "]")
+
+
+@dataclass
+class Quantity:
+    """One quantity read from a cell. Numbers are Decimal (exact as written) or exact text."""
+    kind: str  # 数量 / 比例 / 金额标准 / 区间 / 期限 / 金额
+    fragment: str  # the exact source text that was read
+    start: int  # 0-based character offset of fragment in the cell
+    value: object = None  # Decimal, or text for dates ("2019-12-31") and ratios ("1:1"); None for 区间
+    low: Decimal = None  # 区间 only
+    high: Decimal = None  # 区间 only
+    unit: str = None  # 元, 万元, %, 比, 周岁, or a measure word (人, 名, 个, 张 …)
+    period: str = None  # 年, 月 … for rates
+    per: str = None  # 人, 户 … for rates
+    qualifier: str = None  # the word that qualifies the number as written: 各, 前, 不少于, 以上, 封顶 …
+    note: str = None  # how a slip in the source was read, in Chinese
+
+    def yuan(self, number):
+        """A money number in whole 元, or None (not money, or not a whole number of 元)."""
+        if number is None or self.unit not in ("元", "万元"):
+            return None
+        amount = number * 10000 if self.unit == "万元" else number
+        return int(amount) if amount == amount.to_integral_value() else None
+
+
+def parse_indicator(text):
+    """All quantities in a cell, left to right. A fragment that matches no pattern is not parsed."""
+    if not text:
+        return []
+    found, position, last_year = [], 0, None
+    while (candidate := START.search(text, position)) is not None:
+        position = candidate.start()
+        for name, pattern in PATTERNS:
+            match = pattern.match(text, position)
+            if match is None:
+                continue
+            quantity = READERS[name](match, last_year)
+            if quantity is None:
+                continue
+            if quantity.kind == "期限" and name == "date":
+                last_year = match["year"]
+            found.append(quantity)
+            position = match.end()
+            break
+        else:
+            position += 1
+    return found
+
+
+def unparsed_numbers(text, quantities=None):
+    """[(digits, offset)] for every run of digits that no parsed quantity covers, e.g. the stray "60"."""
+    if not text:
+        return []
+    quantities = parse_indicator(text) if quantities is None else quantities
+    covered = [(q.start, q.start + len(q.fragment)) for q in quantities]
+    return [(m.group(), m.start()) for m in DIGITS.finditer(text)
+            if not any(start <= m.start() < end for start, end in covered)]
+
+
+# ---------------------------------------------------------------------------
+# Reading one match; None means "this pattern does not apply here after all"
+# ---------------------------------------------------------------------------
+
+
+def read_date(match, _last_year):
+    if not (match["month"] or match["end"] or match["before"]):
+        return None  # a bare "2019年" is a year, not a deadline
+    return date_quantity(match, match["year"], None)
+
+
+def read_month(match, last_year):
+    if last_year is None:
+        return None  # "10月" with no year written in the cell: not guessed
+    return date_quantity(match, last_year, f"原文未写年份，沿用本格前文的{last_year}年")
+
+
+def date_quantity(match, year, note):
+    year, month = int(year), int(match["month"]) if match["month"] else None
+    day = int(match["day"]) if match["day"] else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    if month is None:
+        value = f"{year}-12-31" if match["end"] else f"{year}"
+    elif day is not None:
+        value = f"{year}-{month:02d}-{day:02d}"
+    elif match["end"]:
+        value = f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    else:
+        value = f"{year}-{month:02d}"
+    return Quantity("期限", match.group(), match.start(), value=value, qualifier=match["before"], note=note)
+
+
+def read_range(match, _last_year):
+    unit = canonical_unit(match["unit"])
+    if match["low_unit"] and canonical_unit(match["low_unit"]) != unit:
+        return None  # "3元-5人" is not a range
+    low, high = Decimal(match["low"]), Decimal(match["high"])
+    if low > high:
+        return None
+    period, per = rate_parts(match["rate"])
+    return Quantity("区间", match.group(), match.start(), low=low, high=high, unit=unit, period=period, per=per,
+                    note=money_note(match))
+
+
+def read_bound(match, _last_year):
+    return bound_quantity(match, match["prefix"])
+
+
+def read_ratio(match, _last_year):
+    return Quantity("比例", match.group(), match.start(), value=f"{match['left']}:{match['right']}", unit="比")
+
+
+def read_money(match, _last_year):
+    if match["suffix"]:
+        return bound_quantity(match, match["suffix"])
+    period, per = rate_parts(match["rate"])
+    return Quantity("金额标准" if match["rate"] else "金额", match.group(), match.start(), value=Decimal(match["value"]),
+                    unit=canonical_unit(match["unit"]), period=period, per=per, qualifier=match["each"],
+                    note=money_note(match))
+
+
+def read_percent(match, _last_year):
+    if match["suffix"]:
+        return bound_quantity(match, match["suffix"])
+    return Quantity("比例", match.group(), match.start(), value=Decimal(match["value"]), unit="%")
+
+
+def read_count(match, _last_year):
+    if match["suffix"]:
+        return bound_quantity(match, match["suffix"])
+    return Quantity("数量", match.group(), match.start(), value=Decimal(match["value"]), unit=match["unit"],
+                    qualifier=match["each"])
+
+
+def read_age(match, _last_year):
+    return bound_quantity(match, match["suffix"])
+
+
+def bound_quantity(match, word):
+    """不少于3000元, 3000人以下, 3000元/年封顶 …: a range open at one end."""
+    if "each" in match.re.groupindex and match["each"]:
+        return None  # "各" and a bound together: not a pattern we know
+    value = Decimal(match["value"])
+    rate = match["rate"] if "rate" in match.re.groupindex else None
+    period, per = rate_parts(rate)
+    return Quantity("区间", match.group(), match.start(), low=value if word in LOW_WORDS else None,
+                    high=value if word in HIGH_WORDS else None, unit=canonical_unit(match["unit"]),
+                    period=period, per=per, qualifier=word, note=money_note(match))
+
+
+def canonical_unit(unit):
+    return {"万": "万元", "％": "%", "岁": "周岁"}.get(unit, unit)
+
+
+def money_note(match):
+    if match["unit"] == "万":
+        return "原文只写“万”，未写“元”；表中金额均以万元计，按万元读取"
+    return None
+
+
+def rate_parts(rate):
+    """'/月.人' -> ('月', '人'); '/人·年' -> ('年', '人'); None -> (None, None)."""
+    if not rate:
+        return None, None
+    parts = re.split(r"[/／.·・]", rate)[1:]
+    periods = [p for p in parts if p in PERIODS]
+    others = [p for p in parts if p not in PERIODS]
+    return "/".join(periods) or None, "/".join(others) or None
+
+
+READERS = {"date": read_date, "month": read_month, "range": read_range, "bound": read_bound, "ratio": read_ratio,
+           "money": read_money, "percent": read_percent, "count": read_count, "age": read_age}
+
+# ---------------------------------------------------------------------------
+# Quality flags for one promise (a target or an indicator cell)
+# ---------------------------------------------------------------------------
+
+NOT_MEASURABLE_UNITS = ("周岁",)  # an age says who is eligible, not what will be achieved
+
+
+def is_empty(text):
+    return text is None or not text.strip()
+
+
+def measurability(text):
+    """(可衡量 0/1, 衡量依据): measurable when it states a number, percentage, amount or date to check."""
+    if is_empty(text):
+        return 0, "未填写"
+    quantities = parse_indicator(text)
+    checkable = [q for q in quantities if q.unit not in NOT_MEASURABLE_UNITS]
+    if checkable:
+        return 1, "；".join(f"{q.kind}“{q.fragment}”" for q in checkable)
+    if quantities:
+        return 0, "只有年龄范围" + "、".join(f"“{q.fragment}”" for q in quantities) + "，没有可核对的结果"
+    return 0, "没有数字、比例、金额或日期"
+
+
+RESTATING_PATTERN = re.compile(  # "按文件做好…工作": the whole text says only "do the job as the documents say"
+    r"^按(?:照)?(?:相关)?文件(?:规定|要求|精神)?(?:做好|用好|落实好?|完成|开展|实施|执行)[^，,；;。\d]+。?$")
+GENERIC_WORDS = ("按照文件", "按文件", "做好", "用好", "支付", "发放", "落实", "工作", "资金", "经费", "等", "的")
+
+
+def restates_fund(text, fund_name):
+    """1 when the text says nothing beyond the fund's own name or "按文件做好…工作"."""
+    if is_empty(text):
+        return 0
+    text = text.strip()
+    if RESTATING_PATTERN.match(text):
+        return 1
+    remainder, name = strip_generic(text), strip_generic(fund_name or "")
+    return int(len(remainder) >= 2 and remainder in name)
+
+
+def strip_generic(text):
+    for word in GENERIC_WORDS:
+        text = text.replace(word, "")
+    return re.sub(r"[\s。，、,]", "", text)
+
+
+def same_as_annual(period_target, annual_target):
+    """1 when the period target repeats the annual target word for word (both filled in)."""
+    if is_empty(period_target) or is_empty(annual_target):
+        return 0
+    return int(period_target.strip() == annual_target.strip())
+
+
+# ---------------------------------------------------------------------------
+# Rows of the two derived tables
+# ---------------------------------------------------------------------------
+
+VALUE_COLUMNS = {
+    "id": str, "指标_id": str, "专项_id": str, "支出方向_id": str, "年度": int, "部门": str, "二级指标": str,
+    "序号": int, "类型": str, "数值": str, "下限": str, "上限": str, "单位": str, "周期": str, "每": str, "限定": str,
+    "数值_元": int, "下限_元": int, "上限_元": int, "原文片段": str, "起始位置": int, "说明": str,
+}
+QUALITY_COLUMNS = {
+    "id": str, "年度": int, "部门": str, "专项_id": str, "支出方向_id": str, "指标_id": str, "序号": int,
+    "来源": str, "字段": str, "一级指标": str, "原文": str, "可衡量": int, "衡量依据": str, "未填写": int,
+    "与年度目标相同": int, "仅复述专项": int, "未解析数字": str,
+}
+
+
+def text_or_none(number):
+    return None if number is None else str(number)
+
+
+def value_rows(indicators):
+    """indicator_values rows for performance_indicators rows (dicts)."""
+    rows = []
+    for indicator in indicators:
+        for number, q in enumerate(parse_indicator(indicator["指标值"]), 1):
+            rows.append({
+                "id": f"{indicator['id']}-{number}", "指标_id": indicator["id"], "专项_id": indicator["专项_id"],
+                "支出方向_id": indicator["支出方向_id"], "年度": indicator["年度"], "部门": indicator["部门"],
+                "二级指标": indicator["二级指标"], "序号": number, "类型": q.kind, "数值": text_or_none(q.value),
+                "下限": text_or_none(q.low), "上限": text_or_none(q.high), "单位": q.unit, "周期": q.period,
+                "每": q.per, "限定": q.qualifier,
+                "数值_元": q.yuan(q.value) if isinstance(q.value, Decimal) else None,
+                "下限_元": q.yuan(q.low), "上限_元": q.yuan(q.high),
+                "原文片段": q.fragment, "起始位置": q.start, "说明": q.note})
+    return rows
+
+
+def promises(fund, directions, indicators_of):
+    """A fund's promises in form order: (id, 来源, 字段, text, 支出方向_id, indicator row, annual target).
+    directions: this fund's directions; indicators_of: 支出方向_id -> its indicator rows."""
+    yield f"{fund['id']}-t1-period", "表1", "实施期绩效目标", fund["实施期绩效目标"], None, None, fund["年度绩效目标"]
+    yield f"{fund['id']}-t1-annual", "表1", "年度绩效目标", fund["年度绩效目标"], None, None, None
+    for d in directions:
+        yield f"{d['id']}-t2-period", "表2", "实施期绩效目标", d["实施期绩效目标"], d["id"], None, d["年度绩效目标"]
+        yield f"{d['id']}-t2-annual", "表2", "年度绩效目标", d["年度绩效目标"], d["id"], None, None
+        for i in indicators_of.get(d["id"], []):
+            yield i["id"], "指标", i["二级指标"], i["指标值"], d["id"], i, None
+
+
+def quality_rows(funds, directions, indicators):
+    """target_quality rows: per fund its form-1 targets, then per direction its form-2 targets and nine slots."""
+    directions_of, indicators_of = {}, {}  # grouped once, so the work grows linearly with the data
+    for d in directions:
+        directions_of.setdefault(d["专项_id"], []).append(d)
+    for i in indicators:
+        indicators_of.setdefault(i["支出方向_id"], []).append(i)
+    rows = []
+    for fund in funds:
+        for position, (row_id, source, field, text, direction_id, indicator, annual) in enumerate(
+                promises(fund, directions_of.get(fund["id"], []), indicators_of), 1):
+            measurable, basis = measurability(text)
+            rows.append({
+                "id": row_id, "年度": fund["年度"], "部门": fund["部门"], "专项_id": fund["id"],
+                "支出方向_id": direction_id, "指标_id": indicator["id"] if indicator else None, "序号": position,
+                "来源": source, "字段": field, "一级指标": indicator["一级指标"] if indicator else None,
+                "原文": None if is_empty(text) else text, "可衡量": measurable, "衡量依据": basis,
+                "未填写": int(is_empty(text)),
+                # only a period target (实施期绩效目标) can repeat the annual one
+                "与年度目标相同": None if field != "实施期绩效目标" else same_as_annual(text, annual),
+                "仅复述专项": restates_fund(text, fund["专项名称"]),
+                "未解析数字": "、".join(digits for digits, _ in unparsed_numbers(text)) or None})
+    return rows
+
+
+def add_indicator_analysis(db):
+    """Create indicator_values and target_quality in budget.db (a sqlite_utils.Database) from its own tables."""
+    funds = list(db["special_funds"].rows_where(order_by="年度, 部门, 序号"))
+    directions = list(db["expenditure_directions"].rows_where(order_by="id"))
+    indicators = list(db["performance_indicators"].rows_where(order_by="支出方向_id, 指标序号"))
+    for table, columns, rows, foreign_keys, indexes in [
+        ("indicator_values", VALUE_COLUMNS, value_rows(indicators),
+         [("指标_id", "performance_indicators"), ("专项_id", "special_funds"),
+          ("支出方向_id", "expenditure_directions")],
+         [["年度", "部门"], ["类型"], ["单位"], ["二级指标"]]),
+        ("target_quality", QUALITY_COLUMNS, quality_rows(funds, directions, indicators),
+         [("专项_id", "special_funds"), ("支出方向_id", "expenditure_directions"),
+          ("指标_id", "performance_indicators")],
+         [["年度", "部门"], ["来源"], ["字段"], ["可衡量"], ["未填写"]]),
+    ]:
+        db[table].create(columns, pk="id", foreign_keys=foreign_keys, not_null={"年度", "部门"})
+        db[table].insert_all(rows)
+        for index in indexes + [[column] for column, _ in foreign_keys]:
+            db[table].create_index(index)

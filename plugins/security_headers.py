@@ -1,0 +1,91 @@
+"""Security headers on every response (pages, JSON, CSV, static files, errors).
+
+The Content-Security-Policy lets the browser load nothing from any other origin. Inline scripts run only if
+their exact text is one the site's own templates contain (a sha256 hash in the policy), so text that reached a
+page from the data could never run even if escaping failed somewhere. Style attributes stay allowed
+('unsafe-inline' in style-src): Datasette's templates and the vega charts set them, and styles cannot run code.
+Only pages that load datasette-vega's bundle also get 'unsafe-eval': its vega build compiles chart expressions
+with new Function() and draws nothing without it.
+"""
+import base64
+import hashlib
+import re
+
+from datasette import hookimpl
+
+# <script> blocks without src= in template sources; blocks holding Jinja expressions are listed by hand below.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+# table.html's one dynamic inline script, in its two possible renderings.
+KNOWN_DYNAMIC_SCRIPTS = ["DATASETTE_ALLOW_FACET = true;", "DATASETTE_ALLOW_FACET = false;"]
+
+
+def script_hash(text):
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def inline_script_hashes(jinja_env):
+    """Hashes of every fixed inline script in the templates Datasette can render (ours, plugins', its own)."""
+    scripts = set(KNOWN_DYNAMIC_SCRIPTS)
+    for name in jinja_env.list_templates():
+        if not name.endswith(".html"):
+            continue
+        source, _, _ = jinja_env.loader.get_source(jinja_env, name)
+        for body in INLINE_SCRIPT.findall(source):
+            if "{{" not in body and "{%" not in body and body.strip():
+                scripts.add(body)
+    return sorted(script_hash(s) for s in scripts)
+
+
+def content_security_policy(hashes, allow_eval=False):
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' " + ("'unsafe-eval' " if allow_eval else "") + " ".join(hashes),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",  # CodeMirror's resize handle is a data: SVG
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+@hookimpl(trylast=True)  # outermost wrapper: every response, including other wrappers' own, gets the headers
+def asgi_wrapper(datasette):
+    hashes = inline_script_hashes(datasette.jinja_env)
+    common = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"x-frame-options", b"DENY"),  # frame-ancestors for browsers that predate CSP 2
+    ]
+    policies = {allow_eval: (b"content-security-policy", content_security_policy(hashes, allow_eval).encode())
+                for allow_eval in (False, True)}
+    names = {name for name, _ in common} | {b"content-security-policy"}
+
+    def with_headers(start, allow_eval):
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in names]
+        return dict(start, headers=headers + common + [policies[allow_eval]])
+
+    def wrap(app):
+        async def add_headers(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            held = []  # an HTML page's start message waits for the first body chunk, which holds <head>
+
+            async def send_with_headers(message):
+                if message["type"] == "http.response.start":
+                    content_type = dict((k.lower(), v) for k, v in message.get("headers", [])).get(b"content-type", b"")
+                    if content_type.startswith(b"text/html"):
+                        held.append(message)
+                        return
+                    message = with_headers(message, allow_eval=False)
+                elif message["type"] == "http.response.body" and held:
+                    await send(with_headers(held.pop(), allow_eval=b"/datasette_vega/" in message.get("body", b"")))
+                await send(message)
+
+            await app(scope, receive, send_with_headers)
+
+        return add_headers
+
+    return wrap
