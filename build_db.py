@@ -14,6 +14,7 @@ files are built under temporary names and only renamed into place once complete.
 import argparse
 import csv
 import difflib
+import functools
 import os
 import re
 import sys
@@ -771,8 +772,15 @@ def build_search_index(db, tables):
 
 
 def write_filings_db(path, data_dir):
+    from unittest import mock
+
+    import pandas
     from click.testing import CliRunner  # csvs-to-sqlite is a click command; run it in-process
     from csvs_to_sqlite.cli import cli as csvs_to_sqlite
+
+    # csvs-to-sqlite reads with pandas, whose missing-value rules turn cells such as "NA", "N/A", "null" or "None"
+    # into NULL even with --just-strings. A verbatim copy keeps them: no missing-value detection at all.
+    verbatim_read_csv = functools.partial(pandas.read_csv, na_filter=False)
 
     data_dir = Path(data_dir)
     sources = [(data_dir / DEPARTMENTS_FILE, "departments")]
@@ -785,8 +793,9 @@ def write_filings_db(path, data_dir):
             utf8_copy = Path(scratch) / source.name
             utf8_copy.write_text(text, encoding="utf-8")
             label = f"{data_dir.name}/{source.relative_to(data_dir)}"
-            result = CliRunner().invoke(csvs_to_sqlite, [
-                str(utf8_copy), str(path), "--table", table, "--just-strings", "--fixed-column", "来源文件", label])
+            with mock.patch("csvs_to_sqlite.utils.pd.read_csv", verbatim_read_csv):
+                result = CliRunner().invoke(csvs_to_sqlite, [
+                    str(utf8_copy), str(path), "--table", table, "--just-strings", "--fixed-column", "来源文件", label])
             if result.exit_code != 0 or "Could not load" in result.output:
                 raise RuntimeError(f"csvs-to-sqlite failed on {label}: {result.output}")
             verify_filing(path, table, label, text)

@@ -183,3 +183,20 @@ def test_make_build_fails_on_bad_input(data_copy, tmp_path):
     assert result.returncode != 0
     assert "form1_special_funds.csv 第3行 第6列" in result.stderr
     assert not (tmp_path / "budget.db").exists()
+
+
+def test_cells_pandas_would_call_missing_stay_verbatim(data_copy, tmp_path):
+    """"NA", "N/A", "null", "None" and "NaN" are text in a budget form, not missing values."""
+    words = ["NA", "N/A", "null", "None", "NaN"]
+    path = data_copy / "2019" / "form2_expenditure_directions.csv"
+    rows = read(path)
+    for line, word in enumerate(words, 2):
+        rows[line - 1][rows[0].index("经济效益指标")] = word
+    write(path, rows)
+    result = run_build(data_copy, tmp_path)
+    assert result.returncode == 0, result.stderr
+    filings = sqlite3.connect(tmp_path / "filings.db")
+    assert [r[0] for r in filings.execute("select 经济效益指标 from form2_expenditure_directions order by rowid")][:5] == words
+    budget = sqlite3.connect(tmp_path / "budget.db")
+    stored = {r[0] for r in budget.execute("select 指标值 from performance_indicators where 二级指标 = '经济效益指标'")}
+    assert set(words) <= stored

@@ -8,6 +8,7 @@ import asyncio
 import base64
 import csv
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -221,7 +222,6 @@ def hostile_server(tmp_path_factory):
 
 def get_json(url):
     with urllib.request.urlopen(url, timeout=30) as response:
-        import json
         return json.loads(response.read())
 
 
