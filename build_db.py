@@ -467,6 +467,11 @@ def check_links(files, problems):
             problems.append(row.problem(
                 "所属专项名称", f"专项“{key[1]}”不在 form1_special_funds.csv 中。{hint_zh}名称须与表1完全一致。",
                 f"Fund '{key[1]}' is not in form1_special_funds.csv.{hint_en} Names must match form 1 exactly."))
+    forms = {(r.values["部门"], r.values["表号"].strip()) for r in files["forms.csv"]}
+    for row in files["form_layout.csv"]:
+        if (row.values["部门"], row.values["表号"].strip()) not in forms:
+            problems.append(row.problem("表号", f"表号“{row.values['表号']}”在 forms.csv 中没有（该部门）。请先在 forms.csv 登记这张表。",
+                                        f"Form {row.values['表号']} is not in forms.csv for this department. Add it there first."))
     budgets = {r.values["部门名称"]: r.values["产出指标"] for r in files["form3_department_budget.csv"]}
     for row in files["form3_department_expenditures.csv"]:
         output_text = budgets.get(row.values["部门"])
