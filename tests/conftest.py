@@ -1,7 +1,13 @@
 """A fresh budget.db and filings.db per test session, and a Datasette configured like `make serve`."""
+import contextlib
 import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
 import sqlite3
 import sys
 from pathlib import Path
@@ -67,3 +73,32 @@ def data_copy(tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(ROOT / "data", copy)
     return copy
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_site(db_dir):
+    """`make run` (datasette serve with the Makefile's own arguments) over db_dir; yields the base URL."""
+    port = free_port()
+    process = subprocess.Popen(["make", "-s", "run", f"DB_DIR={db_dir}", f"PORT={port}"], cwd=ROOT,
+                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                if time.time() > deadline or process.poll() is not None:
+                    raise RuntimeError("datasette did not start: " + process.stderr.read().decode()[-2000:])
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)

@@ -1,19 +1,13 @@
 """The citizen's pages in a real browser: Debian's Chromium driven by Playwright, against a real
 `datasette serve` started the way `make serve` starts it. Screenshots go to test-artifacts/."""
-import os
 import re
-import signal
-import socket
-import subprocess
-import time
 import urllib.parse
-import urllib.request
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import async_playwright
 
-from conftest import ROOT
+from conftest import ROOT, running_site
 from test_pages import landing_choices
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,32 +26,12 @@ PAGES = {
 WIDTHS = [375, 1280]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="session")
 def server(built):
     """`make run`: datasette serve with the Makefile's own arguments, over this session's fresh build."""
-    port = free_port()
-    process = subprocess.Popen(["make", "-s", "run", f"DB_DIR={built}", f"PORT={port}"], cwd=ROOT,
-                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                os.killpg(process.pid, signal.SIGTERM)
-                raise RuntimeError("datasette did not start: " + process.stderr.read().decode()[-2000:])
-            time.sleep(0.2)
-    yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=10)
+    with running_site(built) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

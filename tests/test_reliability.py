@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import time
 import urllib.parse
@@ -16,8 +15,8 @@ import urllib.request
 import httpx
 import pytest
 
-from conftest import ROOT
-from test_browser import free_port
+from conftest import ROOT, running_site
+
 
 SOAK = os.environ.get("SOAK") == "1"
 LOAD_SECONDS = 60 if SOAK else 5
@@ -32,23 +31,8 @@ PAGES = ["/", "/budget/special_funds", "/budget/performance_indicators", "/budge
 @pytest.fixture(scope="module")
 def live_server(built):
     """`make run` (the arguments of `make serve`) over this session's build."""
-    port = free_port()
-    process = subprocess.Popen(["make", "-s", "run", f"DB_DIR={built}", f"PORT={port}"], cwd=ROOT,
-                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                os.killpg(process.pid, signal.SIGTERM)
-                raise RuntimeError("datasette did not start: " + process.stderr.read().decode()[-2000:])
-            time.sleep(0.2)
-    yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=10)
+    with running_site(built) as base:
+        yield base
 
 
 def quoted(path):

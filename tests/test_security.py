@@ -12,9 +12,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 
@@ -22,8 +19,8 @@ import pytest
 from playwright.async_api import async_playwright
 
 import build_db
-from conftest import ROOT
-from test_browser import CHROMIUM, Visit, free_port
+from conftest import ROOT, running_site
+from test_browser import CHROMIUM, Visit
 
 # ---------------------------------------------------------------------------------------------------------------
 # Headers
@@ -201,23 +198,8 @@ def hostile_server(tmp_path_factory):
     shutil.copytree(ROOT / "data", data)
     poison(data)
     build_db.build_database(data, folder)  # raises if the poisoned data no longer passes the checks
-    port = free_port()
-    process = subprocess.Popen(["make", "-s", "run", f"DB_DIR={folder}", f"PORT={port}"], cwd=ROOT,
-                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                os.killpg(process.pid, signal.SIGTERM)
-                raise RuntimeError("datasette did not start")
-            time.sleep(0.2)
-    yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=10)
+    with running_site(folder) as base:
+        yield base
 
 
 def get_json(url):
