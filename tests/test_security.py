@@ -20,7 +20,7 @@ from playwright.async_api import async_playwright
 
 import build_db
 from conftest import ROOT, running_site
-from test_browser import CHROMIUM, Visit
+from test_browser import CHROMIUM, CHROMIUM_ARGS, Visit
 
 # ---------------------------------------------------------------------------------------------------------------
 # Headers
@@ -239,9 +239,7 @@ def hostile_pages(base):
 @pytest.fixture(scope="module")
 async def hostile_browser():
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         await browser.close()
 
