@@ -4,26 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8001
 HOST ?= 127.0.0.1
-# Where budget.db and filings.db are built and served from.
-DB_DIR ?= .
-# Where the curated CSVs are read from.
+# The curated CSVs, and the site folder the build writes: a Datasette configuration directory (see builder/site.py).
 DATA_DIR ?= data
+SITE ?= site
+# Plugins import the few helpers they share with the build (builder/amounts.py, cjk.py, year_changes.py).
+export PYTHONPATH := $(CURDIR)
 
-DATA := $(wildcard $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
-# Settings for a public server live in settings.json; turned into --setting flags here.
-SETTINGS := $(shell $(PYTHON) -c 'import json; print(" ".join(f"--setting {k} {str(v).lower() if isinstance(v, bool) else v}" for k, v in json.load(open("settings.json")).items()))')
-SERVE_ARGS := --immutable $(DB_DIR)/budget.db --immutable $(DB_DIR)/filings.db \
-	--metadata metadata.yml --template-dir templates --plugins-dir plugins \
-	--static source:source --static assets:static --static downloads:$(DB_DIR)/downloads $(SETTINGS) --host $(HOST) --port $(PORT)
+# Everything the build reads: a change to any of these rebuilds the site. Folders are listed too, so that adding or
+# removing a CSV or a year also counts.
+BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json schemas/fiscal-data-package.json \
+	$(wildcard builder/*.py builder/*/*.py) $(wildcard source/* source/*/*) \
+	$(DATA_DIR) $(wildcard $(DATA_DIR)/*/ $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 
-.PHONY: serve test build clean lock run publish serve-args bench soak
+.PHONY: serve test build clean lock run publish bench soak
 
-serve: build
-	$(BIN)/datasette serve $(SERVE_ARGS)
+serve: build run
 
-# Serve databases that are already built (used by the browser tests with their own DB_DIR).
+# Serve the site folder as it is. The link is resolved first, so this server keeps serving one consistent build
+# even while `make build` switches the link to a newer one; restart it to serve the new build.
 run: $(VENV)/.installed
-	$(BIN)/datasette serve $(SERVE_ARGS)
+	$(BIN)/datasette serve "$$(readlink -f $(SITE))" --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed $(VENV)/bundle-only/.installed
 	$(BIN)/python -m pytest
@@ -44,20 +44,16 @@ soak: $(VENV)/.installed
 publish: $(VENV)/.installed
 	$(BIN)/python publish.py
 
-# `make serve`'s datasette arguments; publish.py puts them in each release's Dockerfile.
-serve-args:
-	@echo $(SERVE_ARGS)
-
 # Packages only a release bundle serves with (datasette-hashed-urls), kept out of .venv so that `make serve`
 # keeps plain /budget/... URLs; tests/test_publish.py serves bundles with them on PYTHONPATH.
 $(VENV)/bundle-only/.installed: deploy/requirements-bundle.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/bundle-only -r $<
 	touch $@
 
-build: $(DB_DIR)/budget.db
+build: $(SITE)/budget.db
 
-$(DB_DIR)/budget.db: $(VENV)/.installed build_db.py datapackage_export.py metadata.yml $(DATA)
-	$(BIN)/python build_db.py --data $(DATA_DIR) --out $(DB_DIR)
+$(SITE)/budget.db: $(VENV)/.installed $(BUILD_INPUTS)
+	@$(BIN)/python build_db.py --data $(DATA_DIR) --site $(SITE)
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +68,5 @@ lock:
 	rm -rf /tmp/budget-lock-venv
 
 clean:
-	rm -f budget.db filings.db
-	rm -rf downloads
+	rm -rf $(SITE) $(dir $(SITE)).$(notdir $(SITE)).builds
 	rm -rf .pytest_cache test-artifacts

@@ -6,6 +6,8 @@ years and is too slow for a page at a million rows; the card shows the same 状�
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
+from builder.year_changes import status
+
 NEIGHBOUR_YEAR = {
     "earlier": "select max(年度) from special_funds where 部门 = :dept and 年度 < :year",
     "later": "select min(年度) from special_funds where 部门 = :dept and 年度 > :year",
@@ -48,7 +50,7 @@ def compare(fund, other, other_year, side):
         before, after = fund["资金总额_元"], (other["资金总额_元"] if other else None)
         row = {"年度": other_year, "上年": fund["年度"], "本年_id": other["id"] if other else None, "上年_id": fund["id"]}
     row.update({
-        "状态": "新增" if before is None else "停止" if after is None else "延续",
+        "状态": status(before is not None, after is not None),
         "上年_元": before, "本年_元": after, "变化_元": (after or 0) - (before or 0),
         "变化_百分比": round(100 * (after - before) / before, 1) if before and after is not None else None,
     })

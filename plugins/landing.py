@@ -1,6 +1,8 @@
 """Figures for the landing page, read from budget.db on every request (never typed into a template)."""
 from datasette import hookimpl
 
+from builder.year_changes import compare
+
 
 @hookimpl
 def extra_template_vars(template, datasette, request):
@@ -36,19 +38,15 @@ def extra_template_vars(template, datasette, request):
             "select max(年度) from special_funds where 部门 = ? and 年度 < ?", [department, year])).single_value()
         previous_budget = (await db.execute(
             "select * from department_budgets where 年度 = ? and 部门 = ?", [previous_year, department])).first()
-        # The same comparison as the fund_year_changes view (matched by name), done here on two years' rows.
-        previous_funds = {r["专项名称"]: dict(r) for r in await db.execute(
-            "select id, 专项名称, 资金总额_元 from special_funds where 部门 = ? and 年度 = ?", [department, previous_year])}
-        names = {f["专项名称"] for f in funds}
-        fund_changes = {}
+        # The rule of the fund_year_changes view (builder/year_changes.py), applied to two years' rows.
+        previous_funds = [dict(r) for r in await db.execute(
+            "select id, 专项名称, 资金总额_元 as 金额_元 from special_funds where 部门 = ? and 年度 = ?",
+            [department, previous_year])]
+        fund_changes, stopped = {}, []
         if previous_year is not None:
-            for f in funds:
-                before = previous_funds.get(f["专项名称"])
-                fund_changes[f["id"]] = {"状态": "延续" if before else "新增",
-                                         "变化_元": f["资金总额_元"] - (before["资金总额_元"] if before else 0)}
-        discontinued = [{"专项名称": name, "上年_id": f["id"], "上年_元": f["资金总额_元"]}
-                        for name, f in previous_funds.items() if name not in names]
-        previous_funds_total = sum(f["资金总额_元"] for f in previous_funds.values()) if previous_funds else None
+            fund_changes, stopped = compare([{**f, "金额_元": f["资金总额_元"]} for f in funds], previous_funds, ["专项名称"])
+        discontinued = [{"专项名称": f["专项名称"], "上年_id": f["id"], "上年_元": f["金额_元"]} for f in stopped]
+        previous_funds_total = sum(f["金额_元"] for f in previous_funds) if previous_funds else None
         return {"landing": {
             "previous_year": previous_year,
             "previous_budget": dict(previous_budget) if previous_budget else None,

@@ -1,4 +1,4 @@
-"""A fresh budget.db and filings.db per test session, and a Datasette configured like `make serve`."""
+"""A fresh site folder per test session (the build's own output), and a Datasette serving it like `make serve`."""
 import contextlib
 import json
 import os
@@ -20,17 +20,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import build_db  # noqa: E402
+from builder.build import build  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    # `make publish` runs the suite against the build it is about to release (publish.py sets BUDGET_DB_DIR).
-    if os.environ.get("BUDGET_DB_DIR"):
-        return Path(os.environ["BUDGET_DB_DIR"])
-    out = tmp_path_factory.mktemp("site")
-    build_db.build_database(ROOT / "data", out)
-    return out
+    """The site folder (databases, downloads, configuration). `make publish` runs the suite against the release it
+    is about to publish (publish.py sets BUDGET_SITE)."""
+    if os.environ.get("BUDGET_SITE"):
+        return Path(os.environ["BUDGET_SITE"]).resolve()
+    site = tmp_path_factory.mktemp("build") / "site"
+    build(ROOT / "data", site)
+    return site.resolve()
 
 
 @pytest.fixture(scope="session")
@@ -50,21 +51,15 @@ def filings_db(built):
 
 
 @pytest.fixture(scope="session")
-def metadata():
-    return yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+def metadata(built):
+    """The metadata the site serves: metadata.yml with the docs of contract.yml."""
+    return yaml.safe_load((built / "metadata.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
-def ds(built, metadata):
-    return Datasette(
-        immutables=[str(built / "budget.db"), str(built / "filings.db")],
-        metadata=metadata,
-        template_dir=str(ROOT / "templates"),
-        plugins_dir=str(ROOT / "plugins"),
-        static_mounts=[("source", str(ROOT / "source")), ("assets", str(ROOT / "static")),
-                       ("downloads", str(built / "downloads"))],
-        settings=json.loads((ROOT / "settings.json").read_text()),
-    )
+def ds(built):
+    """Datasette over the site folder, as `datasette serve site` configures it."""
+    return Datasette(config_dir=built)
 
 
 @pytest.fixture
@@ -82,10 +77,10 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running_site(db_dir):
-    """`make run` (datasette serve with the Makefile's own arguments) over db_dir; yields the base URL."""
+def running_site(site):
+    """`make run` (datasette serve, as `make serve` runs it) over a site folder; yields the base URL."""
     port = free_port()
-    process = subprocess.Popen(["make", "-s", "run", f"DB_DIR={db_dir}", f"PORT={port}"], cwd=ROOT,
+    process = subprocess.Popen(["make", "-s", "run", f"SITE={site}", f"PORT={port}"], cwd=ROOT,
                                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30

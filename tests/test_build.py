@@ -148,7 +148,7 @@ BAD_INPUTS = {
     "breakdown not in form 3 text": (edit(F3E, set_cell(2, "原文", "民政管理事务支出840万元")), ["“原文”须是表3"]),
     "empty required cell": (edit(F1, set_cell(5, "专项支出名称", " ")), [F1 + " 第5行 第4列", "此格不能为空"]),
     "layout of a form missing from forms.csv": (edit("forms.csv", lambda rows: rows.pop()),
-                                                ["form_layout.csv 第", "在 forms.csv 中没有"]),
+                                                ["form_layout.csv 第", "不在 forms.csv 中"]),
     "too many decimals": (edit(F1, set_cell(2, "资金总额", "90.123456")), ["最多4位小数"]),
 }
 

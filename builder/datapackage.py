@@ -1,33 +1,26 @@
 """Standard downloads: budget.db as one CSV per table plus a datapackage.json.
 
-    write_datapackage(budget_db_path, out_dir)
+    write_datapackage(budget_db_path, out_dir, metadata, source_dir)
 
 datapackage.json is a Frictionless Tabular Data Package: a Table Schema per table (types, primary and foreign keys,
-Chinese and English descriptions from metadata.yml) plus the Fiscal Data Package `model` for the amount columns
+Chinese and English descriptions from contract.yml, via the site metadata) plus the Fiscal Data Package `model` for the amount columns
 (currency CNY; factor 10000 for _万元, 1 for _元; direction expenditure; phase proposed; fiscalPeriod from 年度).
 `frictionless validate datapackage.json` passes offline. The model is checked here against
 schemas/fiscal-data-package.json (vendored, see schemas/README.md), so a build never publishes a broken one.
 
-build_db.py writes the folder under a temporary name (StagedFolder) and swaps it in only once the whole build has
-succeeded: a failed build leaves the previous downloads untouched, as it does the .db files.
+It is written inside the new site folder (site.py), so a failed build leaves the published downloads untouched.
 """
 import csv
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import sqlite3
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
-ROOT = Path(__file__).resolve().parent
-METADATA = ROOT / "metadata.yml"
-SOURCE_DIR = ROOT / "source"
+ROOT = Path(__file__).resolve().parent.parent
 FISCAL_SCHEMA = ROOT / "schemas" / "fiscal-data-package.json"
 
 PACKAGE_NAME = "shifeng-minzheng-budget-performance-targets"
@@ -37,7 +30,7 @@ NOT_DATA = {"search_index"}
 
 # SQLite column type -> Table Schema field type
 FIELD_TYPES = {"INTEGER": "integer", "REAL": "number", "FLOAT": "number", "NUMERIC": "number", "TEXT": "string"}
-# An amount is the triple build_db.amount_columns writes: X_原文 (as filed), X_万元 and X_元. The two numeric
+# An amount is the triple contract.yml declares: X_原文 (as filed), X_万元 and X_元. The two numeric
 # ones are Fiscal Data Package measures, with the factor that turns their values into yuan.
 AMOUNT_FACTORS = {"_万元": 10000, "_元": 1}
 # How a table's rows read in the Fiscal Data Package's logical model: (dimensionType, classificationType).
@@ -63,20 +56,18 @@ LICENSE_IDS = {"CC BY 4.0": "CC-BY-4.0"}  # licence text in metadata.yml -> Open
 
 
 class DataPackageError(RuntimeError):
-    """The downloads cannot be written; build_db.py reports the problems like bad input and keeps the old files."""
+    """The downloads cannot be written; the build reports the problems like bad input and keeps the old site."""
 
     def __init__(self, problems):
         super().__init__("\n".join(problems))
         self.problems = problems
 
 
-def write_datapackage(budget_db_path, out_dir, metadata_path=None, source_dir=None):
+def write_datapackage(budget_db_path, out_dir, metadata, source_dir):
     """Write one CSV per data table of budget.db and datapackage.json into out_dir; returns the descriptor.
-    metadata_path and source_dir default to the project's metadata.yml and source/."""
+    metadata: the site metadata (builder/metadata.py); source_dir: the original documents."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    metadata = read_metadata(metadata_path or METADATA)
-    source_dir = source_dir or SOURCE_DIR
     table_docs = metadata.get("databases", {}).get("budget", {}).get("tables", {})
     conn = sqlite3.connect(f"file:{Path(budget_db_path).resolve()}?mode=ro", uri=True)
     try:
@@ -109,20 +100,6 @@ def write_datapackage(budget_db_path, out_dir, metadata_path=None, source_dir=No
     return descriptor
 
 
-def read_metadata(path):
-    """metadata.yml, or a DataPackageError naming line and column: editors change this file by hand."""
-    try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise DataPackageError([
-            f"{path} 第{line}行 第{column}列：YAML 格式错误（{getattr(error, 'problem', error)}）。"
-            "常见原因：说明文字中有“: ”（冒号加空格），请改用中文冒号“：”或给整段文字加引号。\n"
-            f"    {path} line {line}, column {column}: not valid YAML ({getattr(error, 'problem', error)}). "
-            "Usually a ': ' inside a description: use a full-width colon or quote the text."]) from None
-
-
 # ---------------------------------------------------------------------------
 # Tables -> CSV files and Table Schema resources
 # ---------------------------------------------------------------------------
@@ -146,7 +123,7 @@ def columns_of(conn, table):
 def exact_text(value, column=""):
     """A cell as CSV text: NULL -> '', 90.0 -> '90', 1266.87 -> '1266.87' (never 1266.8700000000001).
 
-    repr() gives the shortest text that reads back as the same float, i.e. the decimal build_db.py stored.
+    repr() gives the shortest text that reads back as the same float, i.e. the decimal the build stored.
     A _万元 amount is whole yuan, so 4 decimals at most: rounding there also removes noise from a float
     computed in SQL (0.010000000000218 -> 0.01)."""
     if value is None:
@@ -306,7 +283,7 @@ def fiscal_model(resources, table_docs):
 def fiscal_model_problems(descriptor, schema_path=FISCAL_SCHEMA):
     """What is wrong with the descriptor as a Fiscal Data Package: the vendored JSON Schema, then the
     cross-references JSON Schema cannot express. [] when valid."""
-    import jsonschema  # only the build and the tests need it
+    import jsonschema
 
     schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
     validator = jsonschema.Draft7Validator(schema)
@@ -340,39 +317,3 @@ def fiscal_model_problems(descriptor, schema_path=FISCAL_SCHEMA):
                     problems.append(f"model/dimensions/{name}/{attribute_name}: {link} '{attribute[link]}' "
                                     "is not an attribute of this dimension")
     return problems
-
-
-# ---------------------------------------------------------------------------
-# Swapping the finished folder in
-# ---------------------------------------------------------------------------
-
-
-class StagedFolder:
-    """A folder written under a temporary name beside its final place and swapped in only when complete.
-
-    The swap is two renames on the same file system (old out of the way, new in); if the second fails the old
-    folder is put back. discard() removes whatever is left after a failure and does nothing after swap_in()."""
-
-    def __init__(self, final):
-        self.final = Path(final)
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.", suffix=".tmp", dir=self.final.parent))
-        os.chmod(self.path, 0o755)  # mkdtemp makes it private; the published folder must be readable
-
-    def swap_in(self):
-        old = None
-        if self.final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.final.name}.old.", suffix=".tmp", dir=self.final.parent))
-            os.replace(self.final, old)  # onto the empty directory mkdtemp made
-        try:
-            os.replace(self.path, self.final)
-        except BaseException:
-            if old is not None:
-                os.replace(old, self.final)
-            raise
-        if old is not None:
-            shutil.rmtree(old)
-
-    def discard(self):
-        if self.path.exists():
-            shutil.rmtree(self.path)

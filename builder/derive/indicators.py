@@ -1,7 +1,7 @@
 """Parsed indicator values and target-quality flags (journalists' questions: which promises can be checked?).
 
-Everything here is a pure function of the verbatim cells, except `add_indicator_analysis(db)`, which
-build_db.py calls once the normalised tables are written, to add two derived tables to budget.db:
+Everything here is a pure function of the verbatim cells; `indicator_tables(tables)` gives the build two derived
+tables (their columns are declared in contract.yml):
 
 - indicator_values: one row per quantity read from a form-2 indicator cell (指标值).
 - target_quality: one row per promise (表1/表2 targets, every indicator slot incl. empty ones) with flags.
@@ -307,18 +307,6 @@ def same_as_annual(period_target, annual_target):
 # Rows of the two derived tables
 # ---------------------------------------------------------------------------
 
-VALUE_COLUMNS = {
-    "id": str, "指标_id": str, "专项_id": str, "支出方向_id": str, "年度": int, "部门": str, "二级指标": str,
-    "序号": int, "类型": str, "数值": str, "下限": str, "上限": str, "单位": str, "周期": str, "每": str, "限定": str,
-    "数值_元": int, "下限_元": int, "上限_元": int, "原文片段": str, "起始位置": int, "说明": str,
-}
-QUALITY_COLUMNS = {
-    "id": str, "年度": int, "部门": str, "专项_id": str, "支出方向_id": str, "指标_id": str, "序号": int,
-    "来源": str, "字段": str, "一级指标": str, "原文": str, "可衡量": int, "衡量依据": str, "未填写": int,
-    "与年度目标相同": int, "仅复述专项": int, "未解析数字": str,
-}
-
-
 def text_or_none(number):
     return None if number is None else str(number)
 
@@ -377,22 +365,9 @@ def quality_rows(funds, directions, indicators):
     return rows
 
 
-def add_indicator_analysis(db):
-    """Create indicator_values and target_quality in budget.db (a sqlite_utils.Database) from its own tables."""
-    funds = list(db["special_funds"].rows_where(order_by="年度, 部门, 序号"))
-    directions = list(db["expenditure_directions"].rows_where(order_by="id"))
-    indicators = list(db["performance_indicators"].rows_where(order_by="支出方向_id, 指标序号"))
-    for table, columns, rows, foreign_keys, indexes in [
-        ("indicator_values", VALUE_COLUMNS, value_rows(indicators),
-         [("指标_id", "performance_indicators"), ("专项_id", "special_funds"),
-          ("支出方向_id", "expenditure_directions")],
-         [["年度", "部门"], ["类型"], ["单位"], ["二级指标"]]),
-        ("target_quality", QUALITY_COLUMNS, quality_rows(funds, directions, indicators),
-         [("专项_id", "special_funds"), ("支出方向_id", "expenditure_directions"),
-          ("指标_id", "performance_indicators")],
-         [["年度", "部门"], ["来源"], ["字段"], ["可衡量"], ["未填写"]]),
-    ]:
-        db[table].create(columns, pk="id", foreign_keys=foreign_keys, not_null={"年度", "部门"})
-        db[table].insert_all(rows)
-        for index in indexes + [[column] for column, _ in foreign_keys]:
-            db[table].create_index(index)
+def indicator_tables(tables):
+    """{indicator_values: rows, target_quality: rows} from the normalised tables (lists of dicts)."""
+    funds = sorted(tables["special_funds"], key=lambda f: (f["年度"], f["部门"], f["序号"]))
+    directions = sorted(tables["expenditure_directions"], key=lambda d: d["id"])
+    indicators = sorted(tables["performance_indicators"], key=lambda i: (i["支出方向_id"], i["指标序号"]))
+    return {"indicator_values": value_rows(indicators), "target_quality": quality_rows(funds, directions, indicators)}

@@ -1,0 +1,62 @@
+"""Amounts, one rule each: reading 万元 as filed, and showing whole 元 as 万元 without float noise.
+
+budget.db keeps every amount as filed (_原文), in 万元 (_万元) and in whole 元 (_元, integers, so sums are exact).
+The site's pages (plugins/amounts.py) and the build's checks use these same functions.
+"""
+import re
+import unicodedata
+from decimal import Decimal
+
+AMOUNT = re.compile(r"^\d+(\.\d{1,4})?$")
+THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+# How Excel shows a number it has turned into a date: 1900/3/30, 1905-07-11, 3月30日
+EXCEL_DATE = re.compile(r"^(\d{2,4}[/-])?\d{1,2}[/-]\d{1,2}$|^(\d{2,4}年)?\d{1,2}月(\d{1,2}日)?$")
+
+
+def looks_like_date(text):
+    return bool(EXCEL_DATE.match(unicodedata.normalize("NFKC", text).strip()))
+
+
+def parse_amount(text):
+    """'1,266.87 万元' -> Decimal('1266.87'). Raises ValueError((zh, en)) saying what to fix."""
+    normalised = unicodedata.normalize("NFKC", text).replace(" ", "").strip()
+    if normalised.endswith("万元"):
+        normalised = normalised[: -len("万元")]
+    if THOUSANDS.match(normalised):
+        normalised = normalised.replace(",", "")
+    if normalised.startswith("-") and AMOUNT.match(normalised[1:]):
+        raise ValueError(("金额不能为负数。", "Amounts cannot be negative."))
+    if not AMOUNT.match(normalised):
+        zh = f"“{text}”不是金额。请只填写数字（单位：万元，最多4位小数），例如 90 或 1266.87。"
+        en = f"'{text}' is not an amount. Enter a number in 万元 (at most 4 decimals), e.g. 90 or 1266.87."
+        if looks_like_date(text):
+            zh += "它看起来被 Excel 当成了日期：请把这一列设为“数值”或“文本”格式后重新填写。"
+            en += " Excel seems to have turned it into a date: format the column as Number or Text and re-enter it."
+        raise ValueError((zh, en))
+    return Decimal(normalised)
+
+
+def yuan(text):
+    """The amount of a 万元 cell in whole 元 (int), None for an empty cell."""
+    return int(parse_amount(text) * 10000) if text.strip() else None
+
+
+def wan(yuan_amount):
+    """Whole 元 -> 万元 text: 9920000 -> '992'; 15938700 -> '1593.87'; None -> '–'."""
+    if yuan_amount is None:
+        return "–"
+    return f"{Decimal(yuan_amount) / 10000:.4f}".rstrip("0").rstrip(".")
+
+
+def wan_change(yuan_amount):
+    """A change in 元 as signed 万元 text: 400000 -> '+40', -20000 -> '−2', 0 -> '0'."""
+    if yuan_amount is None:
+        return "–"
+    return ("+" if yuan_amount > 0 else "−" if yuan_amount < 0 else "") + wan(abs(yuan_amount))
+
+
+def percent(part, whole, places=1):
+    """percent(600000, 9920000) -> '6.0'."""
+    if not whole or part is None:
+        return "–"
+    return f"{Decimal(part) * 100 / Decimal(whole):.{places}f}"

@@ -1,0 +1,30 @@
+"""Chinese full-text search that never misses: the rule the search index and the site's queries share.
+
+SQLite's FTS5 tokenizer reads a run of Chinese characters as one word, and `trigram` cannot match two-character
+words such as 低保. So the index holds every letter, digit and Chinese character as its own token (`segment`), and
+a query becomes an FTS5 phrase of its characters (`cjk_query`): a phrase of consecutive tokens matches exactly
+where the query's characters stand together in the text — a substring match, ranked by bm25. Punctuation and case
+are ignored on both sides, so 70元/月 also finds 70元月.
+"""
+import re
+
+CHARACTER = re.compile(r"[^\W_]")  # a letter, a digit or a CJK character; punctuation and spaces separate
+NOTHING = '""'  # the empty phrase: a valid FTS5 query that matches no row
+
+
+def segment(text):
+    """'城市低保A类' -> '城 市 低 保 A 类'."""
+    return " ".join(CHARACTER.findall(text or ""))
+
+
+def query_terms(query):
+    """Whitespace separates terms; each term is a run of characters that must stand together."""
+    return [CHARACTER.findall(term) for term in (query or "").split() if CHARACTER.search(term)]
+
+
+def cjk_query(query):
+    """'城市低保 100%' -> '"城 市 低 保" "1 0 0"' (FTS5: both phrases must occur)."""
+    terms = query_terms(query)
+    if not terms:
+        return NOTHING
+    return " ".join('"' + " ".join(chars) + '"' for chars in terms)

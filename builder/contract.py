@@ -1,0 +1,144 @@
+"""contract.yml, read once and checked: the one place where inputs and outputs are declared.
+
+A mistake in contract.yml (a column that does not exist, an unknown type) stops the build with a plain message
+naming the entry, before any data is read.
+"""
+import functools
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = ROOT / "contract.yml"
+INPUT_TYPES = {"text", "year", "department", "integer", "amount"}
+OUTPUT_TYPES = {"text": str, "integer": int, "real": float}
+READS = {None, "万元", "元", "blank_is_null"}
+INPUT_KEYS = {"required", "type", "pattern", "pattern_help"}
+OUTPUT_KEYS = {"type", "from", "read", "doc"}
+
+
+class ContractError(Exception):
+    """contract.yml is not consistent; the message says where (Chinese, then English)."""
+
+
+@functools.lru_cache(maxsize=None)
+def load(path=CONTRACT):
+    try:
+        contract = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"第{mark.line + 1}行 第{mark.column + 1}列" if mark else ""
+        raise ContractError(f"{path} {where}：YAML 格式错误（{getattr(error, 'problem', error)}）。\n"
+                            f"    {path} {where}: not valid YAML.") from None
+    problems = list(inconsistencies(contract))
+    if problems:
+        raise ContractError("\n".join(f"{path}：{p}" for p in problems))
+    return contract
+
+
+def inconsistencies(contract):
+    """Every reference in the contract must point at something declared."""
+    inputs, outputs = contract.get("inputs") or {}, contract.get("outputs") or {}
+    for name, spec in inputs.items():
+        columns = spec.get("columns") or {}
+        if spec.get("in") not in ("data", "year"):
+            yield f"inputs.{name}.in 须为 data 或 year / must be data or year"
+        for column, rule in columns.items():
+            rule = rule or {}
+            if rule.get("type", "text") not in INPUT_TYPES:
+                yield f"inputs.{name}.columns.{column}: 未知类型 unknown type {rule.get('type')}"
+            if set(rule) - INPUT_KEYS:
+                yield f"inputs.{name}.columns.{column}: 未知的键 unknown keys {sorted(set(rule) - INPUT_KEYS)}"
+            if "pattern" in rule and len(rule.get("pattern_help") or []) != 2:
+                yield f"inputs.{name}.columns.{column}: pattern_help 须为 [中文, English] / must be [zh, en]"
+        for key in spec.get("unique", []):
+            for column in key:
+                if column not in columns:
+                    yield f"inputs.{name}.unique: 没有列 no column {column}"
+        for link in spec.get("links", []):
+            target = inputs.get(link.get("file"))
+            if target is None:
+                yield f"inputs.{name}.links: 没有文件 no file {link.get('file')}"
+                continue
+            for mine, theirs in zip(link["columns"], link["to"]):
+                if mine not in columns or theirs not in target["columns"]:
+                    yield f"inputs.{name}.links: 列不存在 unknown column {mine} → {link['file']}.{theirs}"
+    for table, spec in outputs.items():
+        source = spec.get("source")
+        if source is None and not spec.get("derived"):
+            yield f"outputs.{table}: 须有 source 或 derived / needs source or derived"
+        if source is not None and source not in inputs:
+            yield f"outputs.{table}.source: 没有文件 no input file {source}"
+        columns = spec.get("columns") or {}
+        for column, rule in columns.items():
+            if rule.get("type") not in OUTPUT_TYPES:
+                yield f"outputs.{table}.columns.{column}: type 须为 must be text/integer/real"
+            if set(rule) - OUTPUT_KEYS:  # e.g. a doc with an unquoted ", " inside {…} splits into keys
+                yield f"outputs.{table}.columns.{column}: 未知的键 unknown keys {sorted(set(rule) - OUTPUT_KEYS)}"
+            if rule.get("read") not in READS:
+                yield f"outputs.{table}.columns.{column}: 未知 read unknown read {rule.get('read')}"
+            if "from" in rule and (source is None or rule["from"] not in inputs[source]["columns"]):
+                yield f"outputs.{table}.columns.{column}: {source} 没有列 has no column {rule['from']}"
+        for column, parent in (spec.get("foreign_keys") or {}).items():
+            if column not in columns or parent not in outputs:
+                yield f"outputs.{table}.foreign_keys: {column} → {parent} 不存在 does not exist"
+        for column in [c for index in spec.get("indexes", []) for c in index] + spec.get("search", []):
+            if column not in columns:
+                yield f"outputs.{table}: 没有列 no column {column}"
+        if spec.get("primary_key", "id") not in columns:
+            yield f"outputs.{table}.primary_key: 没有列 no column {spec.get('primary_key', 'id')}"
+
+
+def inputs():
+    return load()["inputs"]
+
+
+def year_files():
+    """{file name: spec} of the files every year folder holds, in contract order."""
+    return {name: spec for name, spec in inputs().items() if spec["in"] == "year"}
+
+
+def data_files():
+    return {name: spec for name, spec in inputs().items() if spec["in"] == "data"}
+
+
+def columns_of(file_name, kind=None):
+    """The columns of an input file, in order; with kind, only the columns of that type."""
+    columns = inputs()[file_name]["columns"]
+    return [c for c, rule in columns.items() if kind is None or (rule or {}).get("type", "text") == kind]
+
+
+def required(file_name):
+    return [c for c, rule in inputs()[file_name]["columns"].items() if (rule or {}).get("required")]
+
+
+def department_column(file_name):
+    found = columns_of(file_name, "department")
+    return found[0] if found else None
+
+
+def outputs():
+    return load()["outputs"]
+
+
+def table_columns(table):
+    """{column: python type} of an output table, in order."""
+    return {c: OUTPUT_TYPES[rule["type"]] for c, rule in outputs()[table]["columns"].items()}
+
+
+def searchable():
+    """{table: [columns]} that the site-wide search covers."""
+    return {table: spec["search"] for table, spec in outputs().items() if spec.get("search")}
+
+
+def indicator_slots():
+    """[(一级指标, 二级指标)] in form order: the indicator columns of form 2."""
+    return [tuple(slot) for slot in outputs()["performance_indicators"]["slots"]]
+
+
+def views():
+    return load().get("views") or {}
+
+
+def view_columns():
+    return load().get("view_columns") or {}

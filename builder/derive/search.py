@@ -1,0 +1,21 @@
+"""search_index: one row per non-empty searchable cell (contract.yml `search`), each character its own FTS5 token."""
+from .. import contract
+from ..cjk import segment
+
+
+def search_rows(tables):
+    fund_names = {fund["id"]: fund["专项名称"] for fund in tables["special_funds"]}
+    entries = []
+    for table, columns in contract.searchable().items():
+        for record in tables[table]:
+            fund_id = record["id"] if table == "special_funds" else record.get("专项_id")
+            for column in columns:
+                text = record[column]
+                if not text:
+                    continue
+                entries.append({
+                    "id": len(entries) + 1, "表": table, "记录_id": record["id"],
+                    "字段": record.get("二级指标", column), "年度": record["年度"], "部门": record["部门"],
+                    "专项_id": fund_id, "标题": fund_names.get(fund_id) or record["部门"],
+                    "原文": text, "分词": segment(text)})
+    return entries

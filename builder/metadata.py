@@ -1,0 +1,51 @@
+"""The site's metadata: metadata.yml (site texts, facets, sorts, saved queries) with each table's and column's
+docs from contract.yml, written into the site folder as Datasette's metadata.yml."""
+from pathlib import Path
+
+import yaml
+
+from . import contract
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "metadata.yml"
+DOC_KEYS = ("title", "description", "description_html")
+
+
+class MetadataError(Exception):
+    """metadata.yml cannot be read; the message names line and column (Chinese, then English)."""
+
+
+def read_metadata(path=METADATA):
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise MetadataError(
+            f"{path} 第{line}行 第{column}列：YAML 格式错误（{getattr(error, 'problem', error)}）。"
+            "常见原因：说明文字中有“: ”（冒号加空格），请改用中文冒号“：”或给整段文字加引号。\n"
+            f"    {path} line {line}, column {column}: not valid YAML ({getattr(error, 'problem', error)}). "
+            "Usually a ': ' inside a description: use a full-width colon or quote the text.") from None
+
+
+def site_metadata(path=METADATA):
+    metadata = read_metadata(path)
+    tables = metadata.setdefault("databases", {}).setdefault("budget", {}).setdefault("tables", {})
+    documented = {}
+    for table, spec in contract.outputs().items():
+        documented[table] = {**{k: spec[k] for k in DOC_KEYS if k in spec},
+                             "columns": {c: rule["doc"] for c, rule in spec["columns"].items() if rule.get("doc")}}
+    for view, spec in contract.views().items():
+        base = {c: d for table in documented.values() for c, d in table["columns"].items()}
+        documented[view] = {**{k: spec[k] for k in DOC_KEYS if k in spec},
+                            "columns": {**{n: base[n] for n in spec["match"] if n in base}, **contract.view_columns()}}
+    # The contract's order first (the order /dictionary tells the story in), presentation from metadata.yml kept.
+    merged = {name: {**docs, **tables.get(name, {})} for name, docs in documented.items()}
+    merged.update({name: options for name, options in tables.items() if name not in merged})
+    metadata["databases"]["budget"]["tables"] = merged
+    return metadata
+
+
+def write_site_metadata(out_path, path=METADATA):
+    Path(out_path).write_text(yaml.safe_dump(site_metadata(path), allow_unicode=True, sort_keys=False, width=120),
+                              encoding="utf-8")
