@@ -6,14 +6,15 @@ PORT ?= 8001
 HOST ?= 127.0.0.1
 # The curated CSVs, and the site folder the build writes: a Datasette configuration directory (see builder/site.py).
 DATA_DIR ?= data
+SOURCE_DIR ?= source
 SITE ?= site
 # Plugins import the few helpers they share with the build (builder/amounts.py, cjk.py, year_changes.py).
 export PYTHONPATH := $(CURDIR)
 
 # Everything the build reads: a change to any of these rebuilds the site. Folders are listed too, so that adding or
 # removing a CSV or a year also counts.
-BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json schemas/fiscal-data-package.json \
-	$(wildcard builder/*.py builder/*/*.py) $(wildcard source/* source/*/*) \
+BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json $(wildcard queries/*.sql) schemas/fiscal-data-package.json \
+	$(wildcard builder/*.py builder/*/*.py) $(SOURCE_DIR) $(wildcard $(SOURCE_DIR)/* $(SOURCE_DIR)/*/*) \
 	$(DATA_DIR) $(wildcard $(DATA_DIR)/*/ $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 
 .PHONY: serve test build clean lock run publish bench soak
@@ -53,7 +54,7 @@ $(VENV)/bundle-only/.installed: deploy/requirements-bundle.txt
 build: $(SITE)/budget.db
 
 $(SITE)/budget.db: $(VENV)/.installed $(BUILD_INPUTS)
-	@$(BIN)/python build_db.py --data $(DATA_DIR) --site $(SITE)
+	@$(BIN)/python build_db.py --data $(DATA_DIR) --source $(SOURCE_DIR) --site $(SITE)
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

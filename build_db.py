@@ -21,9 +21,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Build the site folder from data/ (see README).")
     parser.add_argument("--data", default="data", help="folder with departments.csv and one folder per year")
     parser.add_argument("--site", default="site", help="the site folder (a link to the newest build) to write")
+    parser.add_argument("--source", default="source", help="the original documents, source/<year>/<code>.<ext>")
     args = parser.parse_args(argv)
     try:
-        tables, notices = build(args.data, args.site)
+        tables, notices = build(args.data, args.site, args.source)
     except (InputErrors, DataPackageError) as errors:
         report(errors.problems, sys.stderr)
         return 1

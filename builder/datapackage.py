@@ -63,9 +63,9 @@ class DataPackageError(RuntimeError):
         self.problems = problems
 
 
-def write_datapackage(budget_db_path, out_dir, metadata, source_dir):
+def write_datapackage(budget_db_path, out_dir, metadata, source_dir, documents=()):
     """Write one CSV per data table of budget.db and datapackage.json into out_dir; returns the descriptor.
-    metadata: the site metadata (builder/metadata.py); source_dir: the original documents."""
+    metadata: the site metadata (builder/metadata.py); documents: source_documents rows, found in source_dir."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     table_docs = metadata.get("databases", {}).get("budget", {}).get("tables", {})
@@ -83,7 +83,7 @@ def write_datapackage(budget_db_path, out_dir, metadata, source_dir):
         "title": f"{metadata.get('title', '')} {ENGLISH_TITLE}".strip(),
         "description": package_description(metadata),
         "licenses": licenses(metadata),
-        "sources": sources(metadata, source_dir, out_dir),
+        "sources": sources(documents, source_dir, out_dir),
         "keywords": ["预算绩效目标", "budget performance targets", "专项资金", "special funds", "民政", "株洲", "Zhuzhou"],
         "countryCode": "CN",
         "granularity": "aggregated",
@@ -208,19 +208,16 @@ def licenses(metadata):
     return [licence]
 
 
-def sources(metadata, source_dir, out_dir):
-    """The original document. A file the site serves under /source/ travels inside the package, so the
-    package's own relative path to it works offline."""
-    url = metadata.get("source_url")
-    if not url:
-        return []
-    path = url
-    if url.startswith("/source/"):
-        name = url[len("/source/"):]
-        (out_dir / "source").mkdir(exist_ok=True)
-        shutil.copyfile(Path(source_dir) / name, out_dir / "source" / name)
-        path = f"source/{name}"
-    return [{"title": f"{metadata.get('source', '')} Original document as published".strip(), "path": path}]
+def sources(documents, source_dir, out_dir):
+    """The original documents. They travel inside the package, so its relative paths to them work offline."""
+    found = []
+    for document in documents:
+        target = out_dir / "source" / document["文件"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(source_dir) / document["文件"], target)
+        found.append({"title": f"{document['部门']} {document['年度']} 年预算绩效目标公开文件（原文，{document['格式']}）"
+                               " Original document as published", "path": f"source/{document['文件']}"})
+    return found
 
 
 def fiscal_period(years):

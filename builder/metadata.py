@@ -1,5 +1,6 @@
 """The site's metadata: metadata.yml (site texts, facets, sorts, saved queries) with each table's and column's
 docs from contract.yml, written into the site folder as Datasette's metadata.yml."""
+import re
 from pathlib import Path
 
 import yaml
@@ -8,6 +9,9 @@ from . import contract
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
+QUERIES = ROOT / "queries"
+QUERY_FILE = re.compile(r"^\d+_([a-z0-9_]+)\.sql$")  # 01_largest_funds.sql -> largest_funds, in file order
+HEADER = re.compile(r"^--\s*(title|description):\s*(.*)$")
 DOC_KEYS = ("title", "description", "description_html")
 
 
@@ -28,8 +32,12 @@ def read_metadata(path=METADATA):
             "Usually a ': ' inside a description: use a full-width colon or quote the text.") from None
 
 
-def site_metadata(path=METADATA):
+def site_metadata(tables=None, path=METADATA):
+    """The site's metadata; with the built tables, the texts that depend on the data are filled in."""
     metadata = read_metadata(path)
+    metadata.setdefault("databases", {}).setdefault("budget", {})["queries"] = saved_queries()
+    if tables is not None:
+        add_coverage(metadata, tables)
     tables = metadata.setdefault("databases", {}).setdefault("budget", {}).setdefault("tables", {})
     documented = {}
     for table, spec in contract.outputs().items():
@@ -46,6 +54,53 @@ def site_metadata(path=METADATA):
     return metadata
 
 
-def write_site_metadata(out_path, path=METADATA):
-    Path(out_path).write_text(yaml.safe_dump(site_metadata(path), allow_unicode=True, sort_keys=False, width=120),
+def saved_queries(folder=QUERIES):
+    """{name: {title, description, sql}} from queries/NN_name.sql: the first comment lines give title and
+    description, the rest is the SQL."""
+    queries = {}
+    for path in sorted(folder.glob("*.sql")):
+        match = QUERY_FILE.match(path.name)
+        if not match:
+            raise MetadataError(f"{path}：文件名须为“两位数字_英文名.sql”，例如 24_my_query.sql。\n"
+                                f"    {path}: name it NN_name.sql (two digits, lower-case name), e.g. 24_my_query.sql.")
+        query, sql = {}, []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            header = HEADER.match(line) if not sql else None
+            if header:
+                query[header.group(1)] = header.group(2).strip()
+            else:
+                sql.append(line)
+        if "title" not in query:
+            raise MetadataError(f"{path}：第1行须为“-- title: 标题”。\n    {path}: line 1 must be '-- title: …'.")
+        queries[match.group(1)] = {**query, "sql": "\n".join(sql).strip()}
+    return queries
+
+
+def write_site_metadata(out_path, metadata):
+    Path(out_path).write_text(yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False, width=120),
                               encoding="utf-8")
+
+
+def publisher(departments):
+    """Who publishes, from departments.csv: the department's name if there is one, else the supervising body of all
+    of them (株洲市石峰区人民政府所属部门), else 各部门."""
+    if len(departments) == 1:
+        return departments[0]["部门"]
+    supervisors = {d["上级主管"] for d in departments}
+    return f"{supervisors.pop()}所属部门" if len(supervisors) == 1 and None not in supervisors else "各部门"
+
+
+def add_coverage(metadata, tables):
+    """Title and the sentence saying what the site holds, derived from the data (never typed in metadata.yml)."""
+    departments = [d for d in tables["departments"]
+                   if any(f["部门"] == d["部门"] for f in tables["special_funds"] + tables["department_budgets"])]
+    years = sorted({row["年度"] for row in tables["special_funds"] + tables["department_budgets"]})
+    if not departments or not years:
+        return
+    name = publisher(departments)
+    span = f"{years[0]}–{years[-1]} 年" if len(years) > 1 else f"{years[0]} 年"
+    metadata["title"] = f"{name}{metadata.get('title', '')}"
+    metadata["site_name"] = f"{name}预算公开"
+    metadata["description_html"] = (f"<p>收录：{'、'.join(d['部门'] for d in departments[:10])}"
+                                    f"{f'等 {len(departments)} 个部门' if len(departments) > 10 else ''}，{span}。"
+                                    f"</p>\n" + metadata.get("description_html", ""))

@@ -40,9 +40,11 @@ async def form_page(datasette, request):
         f"select * from [{FORM_TABLES[number]}] where 年度 = ? and [{department_column}] = ? order by rowid",
         [str(year), form["部门"]])]
     head, body = layout_rows(layout, records)
+    document = (await budget.execute("select * from source_documents where 年度 = ? and 部门编码 = ?",
+                                     [year, code])).first()
     return Response.html(await datasette.render_template(
-        "form.html", {"form": dict(form), "head": head, "body": body, "form_table": FORM_TABLES[number]},
-        request=request))
+        "form.html", {"form": dict(form), "head": head, "body": body, "form_table": FORM_TABLES[number],
+                      "source_document": dict(document) if document else None}, request=request))
 
 
 def layout_rows(layout, records):

@@ -42,10 +42,12 @@ def extra_template_vars(view_name, database, table, request, datasette):
         notes = [dict(r) for r in await db.execute(
             "select * from notes where 记录_id in (select value from json_each(?)) order by id", [json.dumps(ids)])]
         code = (await db.execute("select 部门编码 from departments where 部门 = ?", [fund["部门"]])).first()
+        document = (await db.execute("select * from source_documents where 年度 = ? and 部门 = ?",
+                                     [fund["年度"], fund["部门"]])).first()
         return {"card": {
             "fund": dict(fund), "directions": directions, "notes": notes, "totals": dict(totals),
             "department_code": code[0] if code else None,
-        }}
+        }, "source_document": dict(document) if document else None}
 
     return card
 

@@ -1,10 +1,17 @@
-"""Template variables every page needs: when the published data was built."""
+"""What every page says about the site itself: its name (from the data, via the build's metadata) and when the
+published data was built."""
 import datetime
 import os
 
 from datasette import hookimpl
 
 CHINA_TIME = datetime.timezone(datetime.timedelta(hours=8))
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    # A global, not a template variable: error pages are rendered without plugin template variables.
+    env.globals["site_name"] = datasette.metadata("site_name") or "预算公开"
 
 
 @hookimpl

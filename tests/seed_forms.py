@@ -7,7 +7,7 @@ CSVs and the database against what the bureau actually published.
 """
 from pathlib import Path
 
-SOURCE = Path(__file__).resolve().parent.parent / "source" / "000_01da6cf496e5ce38.txt"
+SOURCE = Path(__file__).resolve().parent.parent / "source" / "2019" / "shifeng-minzheng.txt"
 
 FORM1_TITLE = "2019年区级专项资金预算绩效目标汇总表"
 FORM2_TITLE = "2019年区级专项资金支出方向绩效目标表"

@@ -97,7 +97,7 @@ async def test_totals_check_shows_exact_differences(ds, budget_db):
     by_item = {r["核对项"]: r for r in result if r["年度"] == 2019}
     assert by_item["基本支出 + 项目支出"]["合计_万元"] == 1593.87
     assert by_item["基本支出 + 项目支出"]["差额_万元"] == -0.01  # exact: no float noise
-    assert by_item["七类支出之和"]["差额_万元"] == -0.01
+    assert by_item["分类支出之和"]["差额_万元"] == -0.01
     assert by_item["专项资金之和（与项目支出比较）"]["合计_万元"] == 992
 
 
@@ -208,7 +208,7 @@ async def test_amounts_render_as_filed_in_html(ds):
 
 
 async def test_source_document_and_downloads(ds):
-    response = await get_ok(ds, "/source/000_01da6cf496e5ce38.txt")
+    response = await get_ok(ds, "/source/2019/shifeng-minzheng.txt")
     assert "部门整体支出绩效申报表" in response.content.decode("utf-8")
     response = await get_ok(ds, "/budget.db")
     assert response.content[:15] == b"SQLite format 3"

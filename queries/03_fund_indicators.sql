@@ -1,0 +1,8 @@
+-- title: 某项专项资金的全部绩效指标
+-- description: 输入专项名称中的几个字（如“低保”），列出其全部九个指标；未设置的指标显示为空。All indicators of one fund.
+select f.年度, f.专项名称, d.支出方向, i.一级指标, i.二级指标, i.指标值
+from performance_indicators i
+join expenditure_directions d on d.id = i.支出方向_id
+join special_funds f on f.id = i.专项_id
+where f.专项名称 like '%' || :专项名称 || '%' and (:年度 = '' or f.年度 = :年度) and (:部门 = '' or f.部门 = :部门)
+order by f.年度, f.序号, i.id
