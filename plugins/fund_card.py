@@ -42,11 +42,19 @@ def extra_template_vars(view_name, database, table, request, datasette):
         notes = [dict(r) for r in await db.execute(
             "select * from notes where 记录_id in (select value from json_each(?)) order by id", [json.dumps(ids)])]
         code = (await db.execute("select 部门编码 from departments where 部门 = ?", [fund["部门"]])).first()
+        # Which promises can be checked at year end, and why (builder/derive/indicators.py decides, per cell).
+        quality = {r["id"]: dict(r) for r in await db.execute(
+            "select id, 来源, 字段, 可衡量, 衡量依据, 未填写 from target_quality where 专项_id = ?", [fund_id])}
+        filled = [q for q in quality.values() if not q["未填写"]]
+        estimates = {r["支出方向_id"]: dict(r) for r in await db.execute(
+            "select * from beneficiary_estimates where 专项_id = ?", [fund_id])}
         document = (await db.execute("select * from source_documents where 年度 = ? and 部门 = ?",
                                      [fund["年度"], fund["部门"]])).first()
         return {"card": {
             "fund": dict(fund), "directions": directions, "notes": notes, "totals": dict(totals),
             "department_code": code[0] if code else None,
+            "quality": quality, "checkable": sum(q["可衡量"] for q in filled), "filled": len(filled),
+            "estimates": estimates,
         }, "source_document": dict(document) if document else None}
 
     return card
