@@ -1,15 +1,13 @@
 """Checking each cell against its column's rule in contract.yml, plus the domain checks that are code:
-formula cells, Excel-mangled years and amounts. One message per distinct problem."""
+Excel-mangled years and amounts. One message per distinct problem.
+
+Text that starts like a spreadsheet formula (=, +, -, @) is accepted as filed: the data keeps it verbatim and every
+CSV a person downloads neutralises it (builder/spreadsheet.py)."""
 import re
 import unicodedata
 
 from . import contract
 from .amounts import looks_like_date, parse_amount
-
-# A cell starting with these runs as a formula in Excel. The site's CSV downloads neutralise them; in the curated
-# input they are nearly always a typing slip, so the build asks for the text to be checked.
-FORMULA_START = ("=", "+", "@")
-
 
 def year_mismatch(value, year):
     """(zh, en): why a 年度 cell is not its folder's year, worded to lead to the fix."""
@@ -34,10 +32,6 @@ def check_cells(rows, file_name, year, departments, problems, notices):
             if rule.get("required") and not value.strip():
                 problems.append(row.problem(column, "此格不能为空。", "This cell must not be empty."))
                 continue
-            if value[:1] in FORMULA_START:
-                problems.append(row.problem(column, "单元格以 = + @ 开头，会被 Excel 当作公式执行。请删去开头的符号或在前面加中文说明。",
-                                            "The cell starts with = + or @ and would run as an Excel formula. "
-                                            "Remove that first character."))
             if not value.strip():
                 continue
             if kind == "year" and year is not None and value != year:

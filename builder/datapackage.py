@@ -20,6 +20,8 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
+from .spreadsheet import spreadsheet_safe
+
 ROOT = Path(__file__).resolve().parent.parent
 FISCAL_SCHEMA = ROOT / "schemas" / "fiscal-data-package.json"
 
@@ -144,7 +146,7 @@ def write_resource(conn, table, docs, out_dir):
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(names)
         for row in conn.execute(f"select * from {quote(table)} order by rowid"):
-            writer.writerow([exact_text(value, column) for value, column in zip(row, names)])
+            writer.writerow([exact_text(spreadsheet_safe(value), column) for value, column in zip(row, names)])
     column_docs = docs.get("columns") or {}
     fields = []
     for name, sql_type, notnull, pk in info:
@@ -192,7 +194,11 @@ def package_description(metadata):
     parts = [plain_text(metadata.get("description_html")), plain_text(budget.get("description_html")),
              "每张表一个 CSV 文件（UTF-8，带 BOM，首行为列名，空单元格即空值 NULL）；整数列为整数，_万元 列为精确的十进制小数。"
              " One CSV per table (UTF-8 with BOM, header row, empty cell = NULL); integers stay integers and the _万元 "
-             "columns are exact decimals. Sum the _元 columns for exact totals."]
+             "columns are exact decimals. Sum the _元 columns for exact totals.",
+             "以 = + - @、制表符或回车开头的文字单元格，CSV 中在开头加了一个英文单引号（'），以免电子表格把它当作公式执行；"
+             "数据库和 JSON 中为原文。 Text cells starting with = + - @, a tab or a carriage return carry a leading "
+             "apostrophe in the CSVs so that spreadsheets do not run them as formulas; the databases and JSON keep "
+             "them verbatim."]
     return "\n\n".join(part for part in parts if part)
 
 

@@ -135,7 +135,6 @@ BAD_INPUTS = {
     "header only": (edit(F1, lambda rows: rows.__delitem__(slice(1, None))), ["第2行", "没有数据行"]),
     "negative amount": (edit(F3E, set_cell(3, "金额", "-5")), [F3E + " 第3行 第5列（E列，“金额”）", "不能为负数"]),
     "year disagrees with folder": (edit(F1, set_cell(4, "年度", "2020")), [F1 + " 第4行 第1列", "与所在文件夹 2019 不一致"]),
-    "formula injection": (edit(F2, set_cell(5, "数量指标", "=HYPERLINK(\"x\")")), [F2 + " 第5行 第10列（J列，“数量指标”）", "公式"]),
     "unknown column": (edit(F1, lambda rows: [r.append("x") for r in rows]), [F1 + " 第1行 第9列", "未知的列"]),
     "misspelt column": (edit(F1, lambda rows: rows[0].__setitem__(3, "专项名称")), ["未知的列“专项名称”", "是不是“专项支出名称”"]),
     "stray comma": (edit(F1, lambda rows: rows[2].append("多余")), [F1 + " 第3行", "多于表头"]),

@@ -95,3 +95,27 @@ def test_an_unregistered_department_is_one_message_per_file(data_copy, tmp_path)
 def test_other_control_characters_are_refused(data_copy, tmp_path, cell):
     replace_bytes(data_copy, FUNDS, "残疾人两项补贴,残疾人".encode(), f"残疾人两项补贴,{cell}".encode())
     refused(build(data_copy, tmp_path / "site"), "第2行 第5列（E列，“支出方向”）")
+
+
+def test_text_that_looks_like_a_formula_is_kept_as_filed_and_neutralised_in_downloads(data_copy, tmp_path):
+    """=B2*12 typed as text is what was filed: budget.db keeps it verbatim; the CSV a person downloads gets a
+    leading apostrophe so that Excel shows it instead of running it (OWASP CSV injection)."""
+    replace_bytes(data_copy, "2019/form2_expenditure_directions.csv", "10万/年".encode(), "=B2*12".encode())
+    replace_bytes(data_copy, FUNDS, "按文件做好地名区划工作,按文件做好地名区划工作".encode(),
+                  "-按文件做好地名区划工作,@按文件做好地名区划工作".encode())
+    result = build(data_copy, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    import csv
+    import sqlite3
+    budget = sqlite3.connect(tmp_path / "site" / "budget.db")
+    assert budget.execute("select 指标值 from performance_indicators where id = '2019-shifeng-minzheng-06-1-4'"
+                          ).fetchone()[0] == "=B2*12"
+    assert budget.execute("select 实施期绩效目标, 年度绩效目标 from special_funds where 序号 = 5").fetchone() == (
+        "-按文件做好地名区划工作", "@按文件做好地名区划工作")
+    with open(tmp_path / "site" / "downloads" / "performance_indicators.csv", encoding="utf-8-sig") as handle:
+        cells = {row["id"]: row["指标值"] for row in csv.DictReader(handle)}
+    assert cells["2019-shifeng-minzheng-06-1-4"] == "'=B2*12"
+    with open(tmp_path / "site" / "downloads" / "data_checks.csv", encoding="utf-8-sig") as handle:
+        differences = [row["差额_元"] for row in csv.DictReader(handle) if row["差额_元"].startswith("-")]
+    # negative numbers stay numbers: 1593.87 vs 1593.88 twice, and the funds 274.87 below project spending
+    assert differences == ["-100", "-100", "-2748700"]
