@@ -37,12 +37,12 @@ test: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLE
 # The Debian packages the tests need (chromium, the CJK font, wrk; listed in scripts/system-packages): installed
 # when missing if make runs as root, otherwise make stops here with the apt-get line to run.
 system-packages:
-	@scripts/system-packages test
+	@bash scripts/system-packages test
 
 # Not part of `make test`: a million synthetic indicator rows and the 2019 data, built and served on this machine,
 # measured with wrk and nginx; writes docs/benchmarks.md (about half an hour on 2 cores).
 bench: $(VENV)/.installed
-	@scripts/system-packages bench
+	@bash scripts/system-packages bench
 	$(BIN)/python bench/run.py
 
 # The long reliability tests: 60 s at 32 connections, and many freshly random fuzzed inputs.
@@ -68,13 +68,13 @@ $(DB_DIR)/budget.db: $(VENV)/.installed build_db.py datapackage_export.py metada
 # rebuilt after a change of packages and not otherwise. The nested environments wait for .venv, which a rebuild
 # deletes as a whole.
 $(VENV)/.installed: FORCE
-	@PYTHON=$(PYTHON) scripts/make-venv $(VENV) requirements/build.txt requirements/test.txt
+	@PYTHON=$(PYTHON) bash scripts/make-venv $(VENV) requirements/build.txt requirements/test.txt
 
 $(RUNTIME_VENV)/.installed: FORCE | $(VENV)/.installed
-	@PYTHON=$(PYTHON) scripts/make-venv $(RUNTIME_VENV) requirements/runtime.txt
+	@PYTHON=$(PYTHON) bash scripts/make-venv $(RUNTIME_VENV) requirements/runtime.txt
 
 $(FRICTIONLESS_VENV)/.installed: FORCE | $(VENV)/.installed
-	@PYTHON=$(PYTHON) scripts/make-venv $(FRICTIONLESS_VENV) requirements/frictionless.txt
+	@PYTHON=$(PYTHON) bash scripts/make-venv $(FRICTIONLESS_VENV) requirements/frictionless.txt
 
 FORCE:
 
