@@ -22,7 +22,7 @@ SERVE_ARGS := --immutable $(DB_DIR)/budget.db --immutable $(DB_DIR)/filings.db \
 	--metadata metadata.yml --template-dir templates --plugins-dir plugins \
 	--static source:source --static assets:static --static downloads:$(DB_DIR)/downloads $(SETTINGS) --host $(HOST) --port $(PORT)
 
-.PHONY: serve test build clean lock run publish serve-args bench soak system-packages FORCE
+.PHONY: serve test build clean lock run publish serve-args bench soak system-packages bench-system-packages FORCE
 
 serve: build
 	$(BIN)/datasette serve $(SERVE_ARGS)
@@ -41,9 +41,11 @@ system-packages:
 
 # Not part of `make test`: a million synthetic indicator rows and the 2019 data, built and served on this machine,
 # measured with wrk and nginx; writes docs/benchmarks.md (about half an hour on 2 cores).
-bench: $(VENV)/.installed
-	@bash scripts/system-packages bench
+bench: bench-system-packages $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+bench-system-packages:
+	@bash scripts/system-packages bench
 
 # The long reliability tests: 60 s at 32 connections, and many freshly random fuzzed inputs.
 soak: system-packages $(VENV)/.installed
