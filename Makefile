@@ -1,7 +1,13 @@
 # The two commands: `make serve` (build and serve the site) and `make test`.
 PYTHON ?= python3
+# Environments, each made from hash-checked locks in requirements/ by scripts/make-venv (see there and below).
+# .venv: building, serving in development and testing (build.txt + test.txt; no datasette-hashed-urls, no rich).
 VENV := .venv
 BIN := $(VENV)/bin
+# The release's server alone (runtime.txt, what a bundle installs): tests/test_publish.py serves bundles with it.
+RUNTIME_VENV := $(VENV)/runtime
+# The Frictionless validator that tests/test_datapackage.py runs; apart because it brings rich (frictionless.in).
+FRICTIONLESS_VENV := $(VENV)/frictionless
 PORT ?= 8001
 HOST ?= 127.0.0.1
 # The curated CSVs, and the site folder the build writes: a Datasette configuration directory (see builder/site.py).
@@ -17,7 +23,7 @@ BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json $(wildcard q
 	$(wildcard builder/*.py builder/*/*.py) $(SOURCE_DIR) $(wildcard $(SOURCE_DIR)/* $(SOURCE_DIR)/*/*) \
 	$(DATA_DIR) $(wildcard $(DATA_DIR)/*/ $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 
-.PHONY: serve test build clean lock run publish bench soak
+.PHONY: serve test build clean lock run publish bench soak system-packages bench-system-packages FORCE
 
 serve: build run
 
@@ -26,47 +32,66 @@ serve: build run
 run: $(VENV)/.installed
 	$(BIN)/datasette serve "$$(readlink -f $(SITE))" --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed $(VENV)/bundle-only/.installed
+test: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed
 	$(BIN)/python -m pytest
+
+# The Debian packages the tests need (chromium, the CJK font, wrk; listed in scripts/system-packages): installed
+# when missing if make runs as root, otherwise make stops here with the apt-get line to run.
+system-packages:
+	@bash scripts/system-packages test
 
 # Not part of `make test`: a million synthetic indicator rows and the 2019 data, built and served on this machine,
 # measured with wrk and nginx; writes docs/benchmarks.md (about half an hour on 2 cores).
-bench: $(VENV)/.installed
-	@command -v wrk >/dev/null && command -v nginx >/dev/null && command -v sqlite3 >/dev/null || \
-		(apt-get update -qq && apt-get install -y -qq wrk nginx-light sqlite3)
+bench: bench-system-packages $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
+bench-system-packages:
+	@bash scripts/system-packages bench
+
 # The long reliability tests: 60 s at 32 connections, and many freshly random fuzzed inputs.
-soak: $(VENV)/.installed
+soak: system-packages $(VENV)/.installed
 	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability.py tests/test_fuzz_inputs.py
 
 # Check data/, build into a new folder, run the tests on it, assemble dist/<version>/ and deploy it if
 # PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an earlier release.
-publish: $(VENV)/.installed
+publish: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed
 	$(BIN)/python publish.py
-
-# Packages only a release bundle serves with (datasette-hashed-urls), kept out of .venv so that `make serve`
-# keeps plain /budget/... URLs; tests/test_publish.py serves bundles with them on PYTHONPATH.
-$(VENV)/bundle-only/.installed: deploy/requirements-bundle.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --target $(VENV)/bundle-only -r $<
-	touch $@
 
 build: $(SITE)/budget.db
 
 $(SITE)/budget.db: $(VENV)/.installed $(BUILD_INPUTS)
 	@$(BIN)/python build_db.py --data $(DATA_DIR) --source $(SOURCE_DIR) --site $(SITE)
 
-$(VENV)/.installed: requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $@
+# scripts/make-venv runs every time and does nothing while an environment's locks are unchanged (its .installed
+# keeps a copy); a changed lock makes the environment anew, and only then does .installed change, so budget.db is
+# rebuilt after a change of packages and not otherwise. The nested environments wait for .venv, which a rebuild
+# deletes as a whole.
+$(VENV)/.installed: FORCE
+	@PYTHON=$(PYTHON) bash scripts/make-venv $(VENV) requirements/build.txt requirements/test.txt
 
+$(RUNTIME_VENV)/.installed: FORCE | $(VENV)/.installed
+	@PYTHON=$(PYTHON) bash scripts/make-venv $(RUNTIME_VENV) requirements/runtime.txt
+
+$(FRICTIONLESS_VENV)/.installed: FORCE | $(VENV)/.installed
+	@PYTHON=$(PYTHON) bash scripts/make-venv $(FRICTIONLESS_VENV) requirements/frictionless.txt
+
+FORCE:
+
+# Regenerate requirements/*.txt from requirements/*.in with pip-tools (pip-compile --generate-hashes). Each layer
+# is constrained by the locks before it (build.in: -c runtime.txt; test.in: -c runtime.txt -c build.txt; ...), so
+# a package in two environments has one version in both. Existing pins are kept; to move them on:
+# make lock LOCK_FLAGS=--upgrade (or LOCK_FLAGS="--upgrade-package NAME").
+LOCK_VENV := /tmp/budget-lock-venv
+LOCK_FLAGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_FLAGS)
 lock:
-	$(PYTHON) -m venv /tmp/budget-lock-venv
-	/tmp/budget-lock-venv/bin/pip install --quiet -r requirements.in
-	(echo "# Generated from requirements.in by 'make lock' (pip freeze). Every package pinned."; \
-	 /tmp/budget-lock-venv/bin/pip freeze) > requirements.txt
-	rm -rf /tmp/budget-lock-venv
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+	cd requirements && for layer in runtime build test frictionless; do \
+		$(PIP_COMPILE) $$layer.in -o $$layer.txt || exit 1; done
+	rm -rf $(LOCK_VENV)
 
 clean:
 	rm -rf $(SITE) $(dir $(SITE)).$(notdir $(SITE)).builds

@@ -20,7 +20,8 @@ import datapackage_export
 from conftest import ROOT
 from test_build import edit, read, run_build, set_cell, write
 
-FRICTIONLESS = Path(sys.executable).parent / "frictionless"
+# The validator has its own environment (requirements/frictionless.in; make test makes it): it brings rich.
+FRICTIONLESS = ROOT / ".venv" / "frictionless" / "bin" / "frictionless"
 SCHEMA = json.loads((ROOT / "schemas" / "fiscal-data-package.json").read_text(encoding="utf-8"))
 # Every proxy points at a closed local port: anything that tries to fetch from the network fails.
 OFFLINE = {**{k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy",)},
@@ -33,6 +34,7 @@ def descriptor_of(folder):
 
 
 def validate_offline(package_json):
+    assert FRICTIONLESS.exists(), f"{FRICTIONLESS} is missing: `make test` makes it"
     result = subprocess.run([str(FRICTIONLESS), "validate", "--json", package_json.name], cwd=package_json.parent,
                             env=OFFLINE, capture_output=True, text=True, timeout=300)
     return result.returncode, json.loads(result.stdout)
@@ -350,10 +352,12 @@ def test_a_successful_rebuild_replaces_the_downloads(tmp_path):
 
 
 async def test_the_validators_dependencies_do_not_break_datasettes_404(ds):
-    """frictionless brings rich, which Datasette 0.65.5 uses to print errors; plugins/plain_error_log.py keeps a
-    request that matches no route a 404 instead of a 500."""
-    import rich  # noqa: F401  (installed: the situation this test is about)
-
+    """With rich importable, Datasette 0.65.5 prints handled errors with it and a request that matches no route
+    becomes a 500. frictionless brings rich, so it has an environment of its own: neither the one serving here
+    (.venv) nor the release's (.venv/runtime, requirements/runtime.txt) may have rich."""
+    for python in (Path(sys.executable), ROOT / ".venv" / "runtime" / "bin" / "python"):
+        found = subprocess.run([str(python), "-c", "import rich"], capture_output=True, text=True)
+        assert "No module named 'rich'" in found.stderr, python
     for path in ("/forms/2019/shifeng-minzheng/9", "/no/such/page/here", "/budget/no_such_table"):
         response = await ds.client.get(path)
         assert response.status_code == 404, path

@@ -126,11 +126,11 @@ def dockerfile_cmd(release):
 
 
 def serve_bundle(release):
-    """The bundle's Dockerfile CMD, run as Docker runs a shell-form CMD: /bin/sh -c, in the bundle, with $PORT.
-    The image pip-installs the bundle's requirements.txt; here those are .venv plus .venv/bundle-only."""
+    """The bundle's Dockerfile CMD, run as Docker runs a shell-form CMD: /bin/sh -c, in the bundle, with $PORT and
+    the image's PYTHONPATH. The image pip-installs the runtime lock alone; so does .venv/runtime."""
     port = free_port()
-    env = dict(clean_env(), PORT=str(port), PATH=f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
-               PYTHONPATH=str(ROOT / ".venv" / "bundle-only"))
+    env = dict(clean_env(), PORT=str(port), PATH=f"{ROOT / '.venv' / 'runtime' / 'bin'}:{os.environ['PATH']}",
+               PYTHONPATH=str(release))
     return serving(["/bin/sh", "-c", dockerfile_cmd(release)], release, env, port)
 
 
@@ -162,8 +162,8 @@ def get_without_redirect(base, path):
 
 @pytest.fixture(scope="session")
 def bundle_packages():
-    """datasette-hashed-urls, which only bundles serve with (see the Makefile)."""
-    subprocess.run(MAKE + [".venv/bundle-only/.installed"], cwd=ROOT, check=True, capture_output=True)
+    """.venv/runtime: the release's server, from requirements/runtime.txt alone (see the Makefile)."""
+    subprocess.run(MAKE + [".venv/runtime/.installed"], cwd=ROOT, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -221,11 +221,14 @@ def test_bundle_holds_everything_a_server_needs(published):
     assert set(listed) == files
     for name, digest in listed.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, name
-    pins = [line for line in (release / "requirements.txt").read_text().splitlines() if line and line[0] != "#"]
-    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+==[^=\s]+", pin) for pin in pins), pins
-    project_pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and line[0] != "#"]
-    assert set(project_pins) <= set(pins) and "datasette==0.65.5" in pins
-    assert any(pin.startswith("datasette-hashed-urls==") for pin in pins)
+    # The release installs the runtime lock and nothing else: the server and its plugins, pinned with hashes.
+    requirements = (release / "requirements.txt").read_text()
+    assert requirements == (ROOT / "requirements" / "runtime.txt").read_text()
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==\S+ \\\n +--hash=sha256:[0-9a-f]{64}", requirements, re.MULTILINE)
+    assert {"datasette", "datasette-vega", "datasette-hashed-urls"} <= set(pins)
+    assert "datasette==0.65.5 " in requirements
+    assert not {"pandas", "numpy", "sqlite-utils", "pytest", "playwright", "frictionless", "rich"} & set(pins)
+    assert "--require-hashes -r requirements.txt" in (release / "Dockerfile").read_text()
     command = dockerfile_cmd(release)
     assert command.startswith("exec datasette serve ")
     for part in ("--immutable ./budget.db", "--immutable ./filings.db", "--inspect-file inspect-data.json",
