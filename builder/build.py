@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import site
 from .datapackage import write_datapackage
+from .derive.beneficiaries import beneficiary_rows
 from .derive.checks import data_checks
 from .derive.indicators import indicator_tables
 from .derive.search import search_rows
@@ -34,6 +35,8 @@ def derive(data_dir, source_dir=SOURCE):
     tables["data_checks"] = data_checks(tables)
     tables["search_index"] = search_rows(tables)
     tables.update(indicator_tables(tables))
+    tables["beneficiary_estimates"] = beneficiary_rows(
+        tables["expenditure_directions"], tables["performance_indicators"], tables["indicator_values"])
     return tables, notices
 
 
