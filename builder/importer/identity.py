@@ -1,0 +1,111 @@
+"""Whose forms, for which year: the year from the titles, the department from the 编制单位 row.
+
+The 编制单位 (the department's full name, 全称) is looked up in data/departments.csv; its short name (部门) is
+what the CSVs of data/<year>/ hold. Form 3 names the department itself (部门名称), which must agree.
+"""
+import csv
+import io
+from pathlib import Path
+
+from . import spec
+from .document import ImportFailed, Origin, Problem
+
+DEPARTMENTS = "departments.csv"
+DEPARTMENT_CODE_PLACEHOLDER = "英文编码"
+
+
+def read_departments(data_dir):
+    path = Path(data_dir) / DEPARTMENTS
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ImportFailed([Problem(Origin(str(path)), "找不到部门登记表。请检查 --data 指向的文件夹。",
+                                    "The department list is missing. Check the folder given with --data.")])
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImportFailed([Problem(Origin(str(path)), f"无法读取部门登记表（{error}）。请另存为 CSV UTF-8。",
+                                    f"Cannot read the department list ({error}). Save it as CSV UTF-8.")])
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def headings(forms, problems):
+    """{kind: (编制单位, 计量单位, 标题行原文)} for the forms that have the 编制单位…单位 row (forms 1 and 2 must)."""
+    found = {}
+    for kind, data in forms.items():
+        row = data.form.unit_row
+        if row is None:
+            if kind in spec.TABLE_FILES:
+                problems.append(Problem(data.form.title.origin, f"{spec.NAMES[kind]}的表名下面缺少编制单位和“单位：万元”这一行。",
+                                        f"{spec.NAMES_EN[kind]} lacks the 编制单位 … 单位：万元 row under its title."))
+            continue
+        match = spec.UNIT_ROW.match(row.text)
+        org, unit = (match["org"], match["unit"]) if match else (row.text.strip(), "")
+        if not org or spec.normalise(unit).partition(":")[2] != spec.UNIT_WAN:
+            problems.append(Problem(row.origin, f"这一行应是“编制单位 … 单位：万元”，读到的是“{row.text.strip()}”。"
+                                    "金额须以万元为单位。", f"This row must be '<编制单位> … 单位：万元' but reads "
+                                    f"'{row.text.strip()}'. Amounts must be in 万元."))
+            continue
+        found[kind] = (org, unit, row.text)
+    return found
+
+
+def year_of(forms, problems):
+    """The year in the titles of forms 1 and 2 (form 3's title has none, or the same)."""
+    years = {}
+    for kind, data in forms.items():
+        match = spec.YEAR_IN_TITLE.match(data.form.title.text)
+        if match:
+            years[kind] = match[1]
+        elif kind in spec.TABLE_FILES:
+            problems.append(Problem(data.form.title.origin, f"表名“{data.form.title.text}”没有以年度开头（如“2019年”）。",
+                                    f"The title '{data.form.title.text}' does not start with the year (e.g. 2019年)."))
+    if len(set(years.values())) > 1:
+        for kind, year in years.items():
+            problems.append(Problem(forms[kind].form.title.origin, f"各表的年度不一致：{spec.NAMES[kind]}是{year}年。",
+                                    f"The forms disagree on the year: {spec.NAMES_EN[kind]} says {year}."))
+        return None
+    return next(iter(years.values()), None)
+
+
+def department_of(forms, found_headings, departments, problems):
+    """The department's short name (部门), from the 编制单位 of forms 1 and 2; None after a problem."""
+    orgs = {kind: found_headings[kind][0] for kind in spec.TABLE_FILES if kind in found_headings}
+    if not orgs:
+        return None
+    if len(set(orgs.values())) > 1:
+        problems.append(Problem(forms[2].form.unit_row.origin, f"表1与表2的编制单位不同：“{orgs.get(1)}”与“{orgs.get(2)}”。",
+                                f"Forms 1 and 2 name different departments: '{orgs.get(1)}' and '{orgs.get(2)}'."))
+        return None
+    org = orgs[min(orgs)]
+    named = forms[3].records[0]["部门名称"]
+    match = next((d for d in departments if d.get("全称") == org), None) or \
+        next((d for d in departments if d.get("部门") == org), None)
+    if match is None:
+        short = named.text.strip() or org
+        line = io.StringIO()
+        csv.writer(line, lineterminator="").writerow([short, DEPARTMENT_CODE_PLACEHOLDER, org, ""])
+        origin = forms[min(orgs)].form.unit_row.origin
+        problems.append(Problem(origin, f"编制单位“{org}”不在 {DEPARTMENTS} 的“全称”列中。请在 {DEPARTMENTS} 末尾加上这一行，"
+                                f"并把“{DEPARTMENT_CODE_PLACEHOLDER}”换成小写字母、数字和连字符组成的部门编码"
+                                f"（如 shifeng-minzheng）：\n    {line.getvalue()}",
+                                f"The 编制单位 '{org}' is not in the 全称 column of {DEPARTMENTS}. Add this line at its "
+                                f"end, with {DEPARTMENT_CODE_PLACEHOLDER} replaced by a code of lower-case letters, "
+                                f"digits and hyphens (such as shifeng-minzheng):\n    {line.getvalue()}"))
+        return None
+    if spec.normalise(named.text) not in (spec.normalise(match["部门"]), spec.normalise(match["全称"])):
+        problems.append(Problem(named.origin, f"表3的部门名称“{named.text}”与表1、表2的编制单位“{org}”"
+                                f"（{match['部门']}）不一致。", f"Form 3 names the department '{named.text}', but "
+                                f"forms 1 and 2 were drawn up by '{org}' ({match['部门']})."))
+        return None
+    return match["部门"]
+
+
+def identify(forms, data_dir):
+    """(year, department short name, headings); ImportFailed if any of them cannot be established."""
+    problems = []
+    departments = read_departments(data_dir)
+    found = headings(forms, problems)
+    year = year_of(forms, problems)
+    department = department_of(forms, found, departments, problems)
+    if problems:
+        raise ImportFailed(problems)
+    return year, department, found
