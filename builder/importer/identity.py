@@ -39,7 +39,8 @@ def headings(forms, problems):
             continue
         match = spec.UNIT_ROW.match(row.text)
         org, unit = (match["org"], match["unit"]) if match else (row.text.strip(), "")
-        if not org or spec.normalise(unit).partition(":")[2] != spec.UNIT_WAN:
+        # Amounts of forms 1 and 2 are bare numbers, so their unit must be stated; form 3 writes 万元 in its cells.
+        if not org or (unit or kind in spec.TABLE_FILES) and spec.normalise(unit).partition(":")[2] != spec.UNIT_WAN:
             problems.append(Problem(row.origin, f"这一行应是“编制单位 … 单位：万元”，读到的是“{row.text.strip()}”。"
                                     "金额须以万元为单位。", f"This row must be '<编制单位> … 单位：万元' but reads "
                                     f"'{row.text.strip()}'. Amounts must be in 万元."))
@@ -68,12 +69,14 @@ def year_of(forms, problems):
 
 def department_of(forms, found_headings, departments, problems):
     """The department's short name (部门), from the 编制单位 of forms 1 and 2; None after a problem."""
-    orgs = {kind: found_headings[kind][0] for kind in spec.TABLE_FILES if kind in found_headings}
+    orgs = {kind: found_headings[kind][0] for kind in (1, 2, 3) if kind in found_headings}
     if not orgs:
         return None
     if len(set(orgs.values())) > 1:
-        problems.append(Problem(forms[2].form.unit_row.origin, f"表1与表2的编制单位不同：“{orgs.get(1)}”与“{orgs.get(2)}”。",
-                                f"Forms 1 and 2 name different departments: '{orgs.get(1)}' and '{orgs.get(2)}'."))
+        named = "、".join(f"{spec.NAMES[kind]}“{org}”" for kind, org in orgs.items())
+        named_en = ", ".join(f"{spec.NAMES_EN[kind]} '{org}'" for kind, org in orgs.items())
+        problems.append(Problem(forms[max(orgs)].form.unit_row.origin, f"各表的编制单位不同：{named}。",
+                                f"The forms name different departments: {named_en}."))
         return None
     org = orgs[min(orgs)]
     named = forms[3].records[0]["部门名称"]
