@@ -16,7 +16,7 @@ SERVE_ARGS := --immutable $(DB_DIR)/budget.db --immutable $(DB_DIR)/filings.db \
 	--metadata metadata.yml --template-dir templates --plugins-dir plugins \
 	--static source:source --static assets:static --static downloads:$(DB_DIR)/downloads $(SETTINGS) --host $(HOST) --port $(PORT)
 
-.PHONY: serve test build clean lock run publish serve-args bench soak
+.PHONY: serve test build clean lock run publish serve-args bench soak import import-needs-source
 
 serve: build
 	$(BIN)/datasette serve $(SERVE_ARGS)
@@ -43,6 +43,16 @@ soak: $(VENV)/.installed
 # PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an earlier release.
 publish: $(VENV)/.installed
 	$(BIN)/python publish.py
+
+# Draft data/<year>/*.csv from a published document (its text rendering or an .xlsx workbook), for review:
+# make import SOURCE=path/to/document [FORCE=1 to replace that department's rows of that year]
+import: $(if $(SOURCE),$(VENV)/.installed,import-needs-source)
+	$(BIN)/python -m builder.importer "$(SOURCE)" --data $(DATA_DIR) $(if $(FORCE),--force)
+
+import-needs-source:
+	@echo "请指定要导入的文件：make import SOURCE=文件路径 [FORCE=1]" >&2
+	@echo "Give the document to import: make import SOURCE=path/to/file [FORCE=1]" >&2
+	@exit 2
 
 # `make serve`'s datasette arguments; publish.py puts them in each release's Dockerfile.
 serve-args:

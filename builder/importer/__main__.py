@@ -10,6 +10,7 @@ from .forms import read_forms
 from .identity import identify
 from .text import read_text
 
+SHOWN = 30  # problems listed; the rest are counted
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"  # .xlsx (and .docx) are zip files; .xls and .doc are OLE files
 
 
@@ -55,8 +56,11 @@ def main(argv=None):
     except ImportFailed as failed:
         print(f"导入失败：{len(failed.problems)} 处问题，没有写入任何文件。", file=sys.stderr)
         print(f"Import failed: {len(failed.problems)} problem(s); no file was written.\n", file=sys.stderr)
-        for number, problem in enumerate(failed.problems, 1):
+        for number, problem in enumerate(failed.problems[:SHOWN], 1):
             print(f"{number}. {problem}", file=sys.stderr)
+        if len(failed.problems) > SHOWN:
+            rest = len(failed.problems) - SHOWN
+            print(f"……还有 {rest} 处问题未列出。 … and {rest} more.", file=sys.stderr)
         return 1
     counts = "，".join(f"{name} {len(rows[name])}" for name in rows if rows[name])
     print(f"已导入 {year}年 {department}：{counts} 行。 Imported {year}, {department}: rows per file as listed.")

@@ -78,12 +78,18 @@ def split_forms(tokens, source, problems):
             elif current and current.unit_row is None and not any(t.kind == "cell" for t in current.body) \
                     and spec.is_unit_row(token.text):
                 current.unit_row = token
+            elif not parts:
+                problems.append(Problem(origin(source, token), f"文件应以三张表之一的表名开头（如“2019年区级"
+                                        f"{spec.TITLES[1]}”），这里却是“{short(token.text)}”。这不是公开的绩效目标表格文件。",
+                                        f"The document must start with the title of one of the three forms (such as "
+                                        f"2019年区级{spec.TITLES[1]}), not '{short(token.text)}'. This is not the "
+                                        "published forms."))
+                return []
             else:
-                where = "不是三张表的表名" if not parts else "不是表名、编制单位行，也不是以制表符开头的单元格"
-                where_en = "is not the title of one of the three forms" if not parts else \
-                    "is neither a title, nor the 编制单位 row, nor a cell (a line starting with a tab)"
-                problems.append(Problem(origin(source, token), f"无法识别这一行“{short(token.text)}”：{where}。",
-                                        f"Cannot place the line '{short(token.text)}': it {where_en}."))
+                problems.append(Problem(origin(source, token), f"无法识别这一行“{short(token.text)}”：它不是表名、"
+                                        "编制单位行，也不是以制表符开头的单元格。", f"Cannot place the line "
+                                        f"'{short(token.text)}': it is neither a title, nor the 编制单位 row, nor a cell "
+                                        "(a line starting with a tab)."))
         elif parts:
             parts[-1].body.append(token)
         elif token.kind == "cell":
