@@ -79,6 +79,18 @@ def test_2019_document_gives_the_curated_csvs(capsys, data):
     assert sorted(p.name for p in (data / "2019").iterdir()) == sorted(ALL_FILES)
 
 
+@pytest.mark.parametrize("encode", [
+    lambda text: ("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"),  # saved again on Windows
+    lambda text: text.encode("gb18030"),  # the Chinese Windows default
+], ids=["CRLF with BOM", "GB18030"])
+def test_2019_document_saved_otherwise_gives_the_same_csvs(capsys, data, encode):
+    document = data.parent / "saved.txt"
+    document.write_bytes(encode(SOURCE.read_text(encoding="utf-8")))
+    assert run(capsys, document, data)[0] == 0
+    for name in FORM_FILES + ["form_layout.csv"]:
+        assert (data / "2019" / name).read_bytes() == (ROOT / "data" / "2019" / name).read_bytes(), name
+
+
 def test_drafts_build(capsys, data, tmp_path):
     """The drafts of the 2019 document and of both fictional 2031 documents pass the real build."""
     for document in (SOURCE, TEXT_2031, XLSX_2031):
@@ -314,6 +326,17 @@ def set_cell(sheet, ref, value, number_format=None):
     return change
 
 
+def regroup(workbook):
+    """产出指标 merged over five indicator columns instead of its four."""
+    sheet = workbook["支出方向 表二"]
+    sheet.unmerge_cells("H4:K4")
+    sheet.unmerge_cells("L4:P4")
+    sheet["M4"] = sheet["L4"].value
+    sheet["L4"] = None
+    sheet.merge_cells("H4:L4")
+    sheet.merge_cells("M4:P4")
+
+
 def add_sheet(workbook):
     workbook.create_sheet("说明")["A1"] = "填表说明：请按要求填写"
 
@@ -327,6 +350,9 @@ XLSX_CASES = {
     "text beside the table": (set_cell("专项汇总", "I5", "备注：已调整"), ["专项汇总!I5", "属于哪一列", "which column"]),
     "years differ": (set_cell("支出方向 表二", "A1", "2030年区级专项资金支出方向绩效目标表"),
                      ["'支出方向 表二'!A1", "年度不一致", "disagree on the year"]),
+    "group header over the wrong columns": (regroup, ["'支出方向 表二'!H4", "表头“产出指标”下面应正好是",
+                                                      "must span exactly"]),
+    "unknown header": (set_cell("专项汇总", "D3", "金额"), ["专项汇总!D3", "无法识别", "unknown cell '金额'"]),
     "form 3 missing": (lambda workbook: workbook.remove(workbook["部门整体"]), ["缺少表3", "is missing"]),
     "a sheet that is no form": (add_sheet, ["说明!A1", "不是三张表的表名", "is not the title"]),
     "form 3 without 部门名称": (set_cell("部门整体", "A2", "单位名称"), ["部门整体!A2", "单位名称", "Unknown label"]),

@@ -40,7 +40,11 @@ def import_document(path, data_dir, force=False):
     rows = draft_rows(forms, year, department, headings, problems)
     if problems:
         raise ImportFailed(problems)
-    written = store.write_year(data_dir, year, department, rows, force)
+    try:
+        written = store.write_year(data_dir, year, department, rows, force)
+    except OSError as error:  # a folder that cannot be written: nothing was renamed into place
+        raise ImportFailed([Problem(Origin(str(error.filename or data_dir)), f"无法写入（{error.strerror}）。",
+                                    f"Cannot write ({error.strerror}).")])
     return year, department, rows, written
 
 

@@ -8,6 +8,7 @@ Numbers become the text a person reads in Excel: 90.0 -> "90", 249.87 -> "249.87
 "100%". A double with more than the 15 significant digits Excel shows (0.1+0.2) is float noise and reported.
 """
 import datetime
+import warnings
 from decimal import Decimal
 
 import openpyxl
@@ -78,18 +79,21 @@ class Sheet:
                     problems.append(Problem(self.origin(cell.row, cell.column), *problem))
                 elif text != "":
                     self.text[(cell.row, cell.column)] = text
+        self.filled = {}  # row -> columns of the cells with more than white space, left to right
+        for (row, col), text in sorted(self.text.items()):
+            if text.strip():
+                self.filled.setdefault(row, []).append(col)
 
     def origin(self, row, col):
         return Origin(self.source, sheet=self.name, cell=f"{get_column_letter(col)}{row}")
 
-    def filled(self, row, col):
-        return bool(self.text.get((row, col), "").strip())
-
     def rows(self):
-        return sorted({row for (row, col) in self.text if self.filled(row, col)})
+        """The rows with text, top to bottom."""
+        return sorted(self.filled)
 
     def row_cells(self, row):
-        return sorted(col for (r, col) in self.text if r == row and self.filled(r, col))
+        """The columns of the row's cells with text, left to right."""
+        return self.filled.get(row, [])
 
     def cell(self, row, col, grid_row=0, grid_col=0):
         rowspan, colspan = self.spans.get((row, col), (1, 1))
@@ -140,10 +144,12 @@ def data_rows(sheet, below, logical, leaf_cols, header_height, problems):
     """Rows under the header, one Cell per column; a cell merged down over rows is in each of them."""
     texts_by_row = {}  # sheet row -> {form column: the (row, col) of the cell with the text}
     for (row, col), text in sorted(sheet.text.items()):
-        if row <= below or not text.strip():
+        if row <= below:
             continue
         rowspan, colspan = sheet.spans.get((row, col), (1, 1))
         place = logical.get(col)
+        if not text.strip() and (place is None or place in texts_by_row.get(row, {})):
+            continue  # white space outside the table: nothing to place
         if place is None or logical.get(col + colspan - 1) != place or place in texts_by_row.get(row, {}):
             problems.append(Problem(sheet.origin(row, col), f"无法确定“{text[:30]}”属于哪一列：它不在某一个表头之下"
                                     "（或横跨了几列，或与同一列的另一格重叠）。", f"Cannot tell which column '{text[:30]}' "
@@ -211,7 +217,9 @@ def read_sheet(sheet, problems):
 
 def read_xlsx(path, source):
     try:
-        workbook = openpyxl.load_workbook(path, data_only=False)
+        with warnings.catch_warnings():  # openpyxl warns about Excel features it drops (data validation, …)
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, data_only=False)
     except Exception as error:  # a damaged or foreign zip file fails in many ways inside openpyxl
         raise ImportFailed([Problem(Origin(source), f"无法作为 Excel 工作簿（.xlsx）打开（{type(error).__name__}）。"
                                     "请在 Excel/WPS 中另存为 .xlsx，或提供文本版。", f"Cannot open it as an Excel workbook "
