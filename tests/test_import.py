@@ -157,8 +157,10 @@ def test_workbook_of_a_second_department_adds_its_rows(capsys, data):
     assert run(capsys, TEXT_2031, data)[0] == 0
     year = data / "2031"
     before = {name: (year / name).read_bytes() for name in ALL_FILES}
+    modes = {name: (year / name).stat().st_mode for name in ALL_FILES}
     code, out, err = run(capsys, XLSX_2031, data)
     assert code == 0, err
+    assert {name: (year / name).stat().st_mode for name in ALL_FILES} == modes  # not made private by mkstemp
     for name in ALL_FILES:
         after = (year / name).read_bytes()
         assert after.startswith(before[name]), name  # the first department's rows, byte for byte

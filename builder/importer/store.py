@@ -2,8 +2,9 @@
 
 A new year gets a new folder (built under a hidden temporary name, then renamed). An existing year keeps every
 other department's rows byte for byte: the department's rows are added at the end of each file or, with
---force, put where its old rows were. Every file is first written under a temporary name and only renamed into
-place once all of them are ready, so a failure leaves data/ as it was.
+--force, put where its old rows were. Every problem (an existing year of the department without --force, an
+existing file that cannot be read) is found before anything is written; then every file is written under a
+temporary name, and the files are renamed into place only once all of them have been written.
 """
 import csv
 import io
@@ -61,7 +62,8 @@ def read_existing(path, name, problems):
 def merged(text, existing, mine, new_rows):
     """The file with the records numbered in mine (this department's) replaced by new_rows, at the place of the
     first of them, or added at the end; every other record's text unchanged."""
-    kept = [raw for i, (raw, _) in enumerate(existing) if i not in mine]
+    replaced = set(mine)
+    kept = [raw for i, (raw, _) in enumerate(existing) if i not in replaced]
     at = mine[0] if mine else len(kept)
     if at == len(kept) and not kept[-1].endswith(("\n", "\r")):
         kept[-1] += NEWLINE  # the last line had no line end
@@ -98,6 +100,12 @@ def plan(year_dir, department, drafts, force):
     return texts
 
 
+def umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_year(data_dir, year, department, drafts, force=False):
     """Write the drafts; returns the paths written."""
     year_dir = Path(data_dir) / year
@@ -105,6 +113,7 @@ def write_year(data_dir, year, department, drafts, force=False):
         texts = plan(year_dir, department, drafts, force)
         staging = Path(tempfile.mkdtemp(prefix=f".{year}.importing-", dir=data_dir))
         try:
+            os.chmod(staging, 0o777 & ~umask())  # mkdtemp makes it private; a year folder is not
             for name, text in texts.items():
                 (staging / name).write_bytes(text.encode("utf-8"))
             os.rename(staging, year_dir)
@@ -117,9 +126,12 @@ def write_year(data_dir, year, department, drafts, force=False):
     try:
         for name, text in texts.items():
             handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=year_dir)
+            temporary[name] = temp
             with os.fdopen(handle, "wb") as out:
                 out.write(text.encode("utf-8"))
-            temporary[name] = temp
+            # mkstemp makes the file private: give it the mode of the file it replaces
+            target = year_dir / name
+            os.chmod(temp, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~umask())
         for name, temp in temporary.items():
             os.replace(temp, year_dir / name)
     finally:
