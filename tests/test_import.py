@@ -277,6 +277,7 @@ TEXT_CASES = {
     "amounts in yuan": (edited({3: SOURCE_LINES[2].replace("万元", "元")}), ["第3行", "line 3", "金额须以万元为单位", "in 万元"]),
     "unknown header": (edited({5: "\t专项支出明称"}), ["第5行", "line 5", "专项支出明称", "是不是“专项支出名称”", "Did you mean"]),
     "unknown form 3 label": (edited({281: "\t总体目标"}), ["第281行", "line 281", "无法识别的标签", "Unknown label"]),
+    "form 3 rows run together": (edited(delete=[283]), ["第283行", "line 283", "第281行", "少了一个空行", "blank line between the rows"]),
     "stray line between forms": (edited({69: "附件："}), ["第69行", "line 69", "无法识别这一行", "Cannot place the line"]),
     "breakdown that cannot be split": (
         edited({286: SOURCE_LINES[285].replace("抚恤支出249.87万元", "抚恤支出若干")}),

@@ -207,6 +207,22 @@ def place_header(kind, runs, source, problems):
     return cells, width
 
 
+def one_label_row(run, source, problems):
+    """A row of form 3 holds one field label and its value, or starts with a group label. Two of them in one
+    row mean that the blank line between two rows is missing, and the grid cannot be told."""
+    keys = [spec.label_key(token.text) for token in run]
+    fields = [token for token, key in zip(run, keys) if key in spec.FORM3_FIELDS]
+    groups = [token for token, key in list(zip(run, keys))[1:] if key in spec.FORM3_GROUP_LABELS]
+    if len(fields) < 2 and not groups:
+        return True
+    token = groups[0] if groups else fields[1]
+    problems.append(Problem(origin(source, token), f"表3中“{short(token.text)}”应在新的一行开头，却与上面的"
+                            f"“{short(run[0].text)}”（第{run[0].line}行）在同一行：两行之间可能少了一个空行。",
+                            f"In form 3, '{short(token.text)}' must start a row, but it is in the row of "
+                            f"'{short(run[0].text)}' (line {run[0].line}): the blank line between the rows may be missing."))
+    return False
+
+
 def read_label_form(part, source, problems):
     """Form 3: rows of label and value cells. A row starting with an empty cell is under the label in column 1
     that spans rows; the last cell of a row spans to the right edge, except a field label whose value is empty."""
@@ -221,6 +237,8 @@ def read_label_form(part, source, problems):
         if not run[0].text.strip() and spanning is not None:
             spanning.rowspan = row - spanning.row + 1
             run, col = run[1:], 2
+        if not one_label_row(run, source, problems):
+            return None
         for index, token in enumerate(run):
             last = index == len(run) - 1
             colspan = width - col + 1 if last and spec.label_key(token.text) not in spec.FORM3_FIELDS else 1
