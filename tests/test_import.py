@@ -8,17 +8,21 @@ import hashlib
 import io
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from builder.importer.__main__ import main  # noqa: E402
+from builder.importer.__main__ import import_document, main  # noqa: E402
+from builder.importer.document import ImportFailed  # noqa: E402
 from builder.importer.xlsx import number_text  # noqa: E402
 
 SOURCE = ROOT / "source" / "000_01da6cf496e5ce38.txt"
@@ -385,6 +389,40 @@ def test_a_double_stored_with_17_digits_reads_as_typed(capsys, data):
     with_stored_number(workbook, "126.40000000000001")
     assert run(capsys, workbook, data)[0] == 0
     assert rows(data / "2031" / "form1_special_funds.csv")[1][5] == "126.4"
+
+
+EDIT_LINES = ["", "\t", "\t\t", "x", "\t合计", "\t-5", "\t1e3", "单位：元", "\t部门名称", "\t产出指标", "\t绩效指标",
+              "2019年区级专项资金支出方向绩效目标表", "部门整体支出绩效申报表"]
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(["delete", "insert", "replace", "cut"]),
+                                st.integers(0, len(SOURCE_LINES) - 1), st.sampled_from(EDIT_LINES), st.integers(0, 40)),
+                      min_size=1, max_size=3))
+def test_any_edit_of_the_document_is_imported_or_reported(tmp_path, edits):
+    """Lines deleted, inserted, replaced or cut short anywhere: either drafts or a report, never anything else."""
+    lines = list(SOURCE_LINES)
+    for action, index, text, cut in edits:
+        index = min(index, len(lines) - 1)
+        if action == "delete":
+            del lines[index]
+        elif action == "insert":
+            lines.insert(index, text)
+        elif action == "replace":
+            lines[index] = text
+        else:
+            lines[index] = lines[index][:cut]
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    (folder / "departments.csv").write_bytes((ROOT / "data" / "departments.csv").read_bytes())
+    document = folder / "document.txt"
+    document.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        import_document(document, folder)
+    except ImportFailed as failed:
+        assert failed.problems and all(problem.zh and problem.en for problem in failed.problems)
+        assert sorted(p.name for p in folder.iterdir()) == ["departments.csv", "document.txt"]  # nothing written
+    else:
+        assert sorted(p.name for p in (folder / "2019").iterdir()) == sorted(ALL_FILES)
 
 
 def test_missing_source_and_missing_departments(capsys, data, tmp_path):
