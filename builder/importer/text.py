@@ -123,7 +123,8 @@ def read_table(part, source, problems):
             break
         header_runs.append(run)
     if not header_runs:
-        first = next((t for t in (runs[0] if runs else []) if spec.normalise(t.text) not in labels), part.title)
+        first = next((t for t in (runs[0] if runs else []) if t.text.strip() and spec.normalise(t.text) not in labels),
+                     part.title)
         close = difflib.get_close_matches(spec.normalise(first.text), sorted(labels), n=1)
         hint = (f"是不是“{close[0]}”？", f" Did you mean '{close[0]}'?") if close else ("", "")
         problems.append(Problem(origin(source, first), f"{spec.NAMES[part.kind]}的表头中有无法识别的“{short(first.text)}”。"
