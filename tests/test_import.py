@@ -431,6 +431,19 @@ def test_any_edit_of_the_document_is_imported_or_reported(tmp_path, edits):
         assert sorted(p.name for p in (folder / "2019").iterdir()) == sorted(ALL_FILES)
 
 
+def test_a_document_filed_under_another_year_or_department_is_refused(capsys, data, tmp_path):
+    """source/<年度>/<部门编码>.<格式> is how the site finds the document behind each figure."""
+    (tmp_path / "source" / "2031").mkdir(parents=True)
+    misfiled = tmp_path / "source" / "2031" / "yangli-weijian.txt"
+    misfiled.write_bytes(TEXT_2031.read_bytes())  # 样例区社会事务局's forms under 样例区卫生健康局's code
+    code, out, err = run(capsys, misfiled, data)
+    assert code == 1 and "source/2031/yangli-shehui.txt" in err and "文件名与内容不符" in err and "does not match" in err
+    assert not (data / "2031").exists()
+    filed = tmp_path / "source" / "2031" / "yangli-shehui.txt"
+    filed.write_bytes(TEXT_2031.read_bytes())
+    assert run(capsys, filed, data)[0] == 0
+
+
 def test_missing_source_and_missing_departments(capsys, data, tmp_path):
     code, out, err = run(capsys, tmp_path / "nowhere.txt", data)
     assert code == 1 and "无法读取文件" in err and "Cannot read the file" in err

@@ -35,7 +35,7 @@ def read_document(path):
 def import_document(path, data_dir, force=False):
     """Read, check and write; returns (year, department, rows per file, paths written). Raises ImportFailed."""
     forms = read_forms(read_document(path))
-    year, department, headings = identify(forms, data_dir)
+    year, department, headings = identify(forms, data_dir, path)
     problems = []
     rows = draft_rows(forms, year, department, headings, problems)
     if problems:

@@ -5,6 +5,7 @@ what the CSVs of data/<year>/ hold. Form 3 names the department itself (部门�
 """
 import csv
 import io
+import re
 from pathlib import Path
 
 from . import spec
@@ -12,6 +13,8 @@ from .document import ImportFailed, Origin, Problem
 
 DEPARTMENTS = "departments.csv"
 DEPARTMENT_CODE_PLACEHOLDER = "英文编码"
+# A document kept in the source folder: source/<年度>/<部门编码>.<格式> (a file anywhere else is not checked).
+FILED_AS = re.compile(r"(?:^|/)source/(\d{4})/([a-z0-9-]+)\.[A-Za-z]+$")
 
 
 def read_departments(data_dir):
@@ -68,7 +71,7 @@ def year_of(forms, problems):
 
 
 def department_of(forms, found_headings, departments, problems):
-    """The department's short name (部门), from the 编制单位 of forms 1 and 2; None after a problem."""
+    """The department's row of departments.csv, from the 编制单位 of forms 1 and 2; None after a problem."""
     orgs = {kind: found_headings[kind][0] for kind in (1, 2, 3) if kind in found_headings}
     if not orgs:
         return None
@@ -99,16 +102,30 @@ def department_of(forms, found_headings, departments, problems):
                                 f"（{match['部门']}）不一致。", f"Form 3 names the department '{named.text}', but "
                                 f"forms 1 and 2 were drawn up by '{org}' ({match['部门']})."))
         return None
-    return match["部门"]
+    return match
 
 
-def identify(forms, data_dir):
+def check_filed_as(source, year, department, problems):
+    """A document kept as source/<年度>/<部门编码>.<格式> must be that year's document of that department: the
+    site links every figure to the document filed under its year and department code."""
+    filed = FILED_AS.search(Path(source).as_posix())
+    if filed and (filed[1], filed[2]) != (year, department["部门编码"]):
+        expected = f"{year}/{department['部门编码']}{Path(source).suffix}"
+        problems.append(Problem(Origin(str(source)), f"文件名与内容不符：这是{department['部门']}{year}年的表格，"
+                                f"应保存为 source/{expected}。请移动或改名后再导入。", f"The file name does not match "
+                                f"its content: these are the forms of {department['部门']} for {year}, to be kept as "
+                                f"source/{expected}. Move or rename it, then import it."))
+
+
+def identify(forms, data_dir, source=""):
     """(year, department short name, headings); ImportFailed if any of them cannot be established."""
     problems = []
     departments = read_departments(data_dir)
     found = headings(forms, problems)
     year = year_of(forms, problems)
     department = department_of(forms, found, departments, problems)
+    if year and department:
+        check_filed_as(source, year, department, problems)
     if problems:
         raise ImportFailed(problems)
-    return year, department, found
+    return year, department["部门"], found
