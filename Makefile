@@ -23,7 +23,8 @@ BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json $(wildcard q
 	$(wildcard builder/*.py builder/*/*.py) $(SOURCE_DIR) $(wildcard $(SOURCE_DIR)/* $(SOURCE_DIR)/*/*) \
 	$(DATA_DIR) $(wildcard $(DATA_DIR)/*/ $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 
-.PHONY: serve test build clean lock run publish bench soak system-packages bench-system-packages FORCE
+.PHONY: serve test build clean lock run publish bench soak system-packages bench-system-packages FORCE import \
+	import-needs-source
 
 serve: build run
 
@@ -56,6 +57,16 @@ soak: system-packages $(VENV)/.installed
 # PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an earlier release.
 publish: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed
 	$(BIN)/python publish.py
+
+# Draft data/<year>/*.csv from a published document (its text rendering or an .xlsx workbook), for review:
+# make import SOURCE=source/<year>/<code>.txt [FORCE=1 to replace that department's rows of that year]
+import: $(if $(SOURCE),$(VENV)/.installed,import-needs-source)
+	$(BIN)/python -m builder.importer "$(SOURCE)" --data $(DATA_DIR) $(if $(FORCE),--force)
+
+import-needs-source:
+	@echo "请指定要导入的文件：make import SOURCE=文件路径 [FORCE=1]" >&2
+	@echo "Give the document to import: make import SOURCE=path/to/file [FORCE=1]" >&2
+	@exit 2
 
 build: $(SITE)/budget.db
 
