@@ -4,47 +4,30 @@ Cells are copied verbatim; the only text the importer makes itself is 年度, �
 data/departments.csv) and the split of form 3's 产出指标 into its spending categories.
 """
 import re
-import unicodedata
 
+from .. import contract
+from ..amounts import parse_amount
 from .document import Problem
 
-# The columns of every file in data/<year>/, in file order (as data/2019/).
-COLUMNS = {
-    "forms.csv": ["年度", "部门", "表号", "表名", "编制单位", "计量单位", "标题行原文"],
-    "form_layout.csv": ["年度", "部门", "表号", "行", "列", "跨行", "跨列", "原文", "字段"],
-    "form1_special_funds.csv": ["年度", "部门", "序号", "专项支出名称", "支出方向", "资金总额", "实施期绩效目标",
-                                "年度绩效目标"],
-    "form2_expenditure_directions.csv": [
-        "年度", "部门", "主管部门", "支出方向", "所属专项名称", "专项实施期", "支出方向年度金额", "实施期绩效目标",
-        "年度绩效目标", "数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标", "生态效益指标",
-        "可持续影响指标", "社会公益或服务对象满意度指标"],
-    "form3_department_budget.csv": ["年度", "部门名称", "资金总额", "基本支出", "项目支出", "整体绩效目标", "产出指标",
-                                    "效益指标", "业务股室意见", "绩效股意见"],
-    "form3_department_expenditures.csv": ["年度", "部门", "序号", "支出类别", "金额", "原文"],
-    "notes.csv": ["年度", "部门", "表", "记录_id", "列", "原文摘录", "说明"],
-}
+# The files of data/<year>/ and their columns, in file order, as contract.yml declares them.
+COLUMNS = {name: contract.columns_of(name) for name in contract.year_files()}
 # The column that names the department in each file (form 3's own form says 部门名称).
-DEPARTMENT_COLUMN = {name: "部门名称" if name == "form3_department_budget.csv" else "部门" for name in COLUMNS}
-AMOUNT_COLUMNS = {  # amounts in 万元: a number, optionally followed by 万元 (form 3 writes it in the cell)
-    "form1_special_funds.csv": ["资金总额"],
-    "form2_expenditure_directions.csv": ["支出方向年度金额"],
-    "form3_department_budget.csv": ["资金总额", "基本支出", "项目支出"],
-}
-REQUIRED_AMOUNTS = {"资金总额", "支出方向年度金额"}
-WHOLE_NUMBER_COLUMNS = {"form1_special_funds.csv": ["序号"]}
+DEPARTMENT_COLUMN = {name: contract.department_column(name) for name in COLUMNS}
+AMOUNT_COLUMNS = {name: contract.columns_of(name, "amount") for name in COLUMNS}
+REQUIRED_AMOUNTS = {c for name in COLUMNS for c in contract.required(name) if c in AMOUNT_COLUMNS[name]}
+WHOLE_NUMBER_COLUMNS = {"form1_special_funds.csv": ["序号"]}  # the importer writes the others itself
 
-AMOUNT = re.compile(r"^\d+(\.\d{1,4})?$")
-THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 # One spending category of form 3's 产出指标: "抚恤支出249.87万元".
 CATEGORY = re.compile(r"^(?P<name>\D+?)\s*(?P<amount>\d+(?:\.\d+)?)\s*万元$")
 
 
 def is_amount(text):
-    """The rule build_db.py applies to amount cells: digits in 万元, at most 4 decimals, optional 万元 and commas."""
-    value = unicodedata.normalize("NFKC", text).replace(" ", "").strip().removesuffix("万元")
-    if THOUSANDS.match(value):
-        value = value.replace(",", "")
-    return bool(AMOUNT.match(value))
+    """The build's own amount rule (builder/amounts.py): digits in 万元, at most 4 decimals, optional 万元 and commas."""
+    try:
+        parse_amount(text)
+        return True
+    except ValueError:
+        return False
 
 
 def check_values(file, record, problems):
