@@ -1,42 +1,17 @@
-"""build_db.py: deterministic, verbatim filings.db, and bad input stops the build with a clear report."""
-import csv
-import hashlib
+"""The build (builder.build.build) in-process: verbatim filings.db, keys, Excel's encodings and spellings, and bad
+input stopping the build with a report naming file, Excel row and column — the published site left as it was.
+
+The same through the command line (`build_db.py`, `make build`: exit codes, no traceback) is in
+tests/browser/test_build_cli.py.
+"""
 import io
-import shutil
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT
-
-BUILD = [sys.executable, str(ROOT / "build_db.py")]
-
-
-def sha256(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def read(path):
-    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-
-
-def write(path, rows, encoding="utf-8-sig"):
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode(encoding))
-
-
-def run_build(data, out):
-    return subprocess.run(BUILD + ["--data", str(data), "--out", str(out)], capture_output=True, text=True)
-
-
-def test_build_is_deterministic(tmp_path):
-    for name in ("a", "b"):
-        assert run_build(ROOT / "data", tmp_path / name).returncode == 0
-    for db in ("budget.db", "filings.db"):
-        assert sha256(tmp_path / "a" / db) == sha256(tmp_path / "b" / db)
+from builder.build import build
+from builder.problems import InputErrors, report
+from helpers import ROOT, build_site, builds_of, edit, read, replace_bytes, set_cell, sha256, site_state, write
 
 
 def test_filings_db_holds_every_csv_verbatim(built):
@@ -72,13 +47,22 @@ def test_nine_indicator_rows_per_direction(budget_db):
     assert budget_db.execute("select count(*) from performance_indicators").fetchone()[0] == 9 * len(counts)
 
 
+def test_the_whole_site_folder_is_a_pure_function_of_data(tmp_path):
+    a = build_site(ROOT / "data", tmp_path / "a" / "site")
+    b = build_site(ROOT / "data", tmp_path / "b" / "site")
+    files = {name: sha256(a / name) for name in ("budget.db", "filings.db", "metadata.yml", "inspect-data.json")}
+    assert files == {name: sha256(b / name) for name in files}
+    for folder in ("downloads", "source"):
+        assert sorted(p.name for p in (a / folder).rglob("*")) == sorted(p.name for p in (b / folder).rglob("*"))
+        assert all(sha256(p) == sha256(b / p.relative_to(a)) for p in (a / folder).rglob("*") if p.is_file())
+
+
 def test_gbk_files_from_excel_build_the_same_database(data_copy, tmp_path):
     for path in data_copy.rglob("*.csv"):
         write(path, read(path), encoding="gb18030")
-    result = run_build(data_copy, tmp_path / "gbk")
-    assert result.returncode == 0, result.stderr
-    assert "GBK" in result.stdout
-    run_build(ROOT / "data", tmp_path / "utf8")
+    _, notices = build(data_copy, tmp_path / "gbk")
+    assert sum("GBK" in notice for notice in notices) == len(list(data_copy.rglob("*.csv")))
+    build(ROOT / "data", tmp_path / "utf8")
     assert sha256(tmp_path / "gbk" / "budget.db") == sha256(tmp_path / "utf8" / "budget.db")
 
 
@@ -88,35 +72,43 @@ def test_amount_spellings_are_normalised_and_reported(data_copy, tmp_path):
     rows[1][5] = "９０"  # full-width digits
     rows[6][5] = " 360 万元"
     write(path, rows)
-    result = run_build(data_copy, tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "“９０” → 90" in result.stdout and "“ 360 万元” → 360" in result.stdout
-    conn = sqlite3.connect(tmp_path / "budget.db")
+    _, notices = build(data_copy, tmp_path / "site")
+    assert "data/2019/form1_special_funds.csv 第2行“资金总额”: “９０” → 90" in [n.replace(str(data_copy), "data") for n in notices]
+    assert any("“ 360 万元” → 360" in notice for notice in notices)
+    conn = sqlite3.connect(tmp_path / "site" / "budget.db")
     assert conn.execute(
         "select 资金总额_原文, 资金总额_元 from special_funds where 年度 = 2019 and 序号 = 1").fetchone() == ("９０", 900000)
 
 
-def edit(file, change):
-    """A mutation of one curated file: change(rows) edits the list of rows in place (row 0 is the header)."""
-    def apply(data):
-        path = data / "2019" / file if not file.startswith("/") else data / file[1:]
-        rows = read(path)
-        change(rows)
-        write(path, rows)
-    return apply
+def test_excels_trailing_commas_are_not_data(data_copy, tmp_path):
+    """Excel saves a rectangle: once a column right of the table was used, every line (the header too) ends in a
+    comma. Those empty cells are not a column and not a shifted row."""
+    for path in data_copy.rglob("*.csv"):
+        write(path, [row + ["", ""] for row in read(path)])
+    build(data_copy, tmp_path / "commas")
+    build(ROOT / "data", tmp_path / "plain")
+    assert sha256(tmp_path / "commas" / "budget.db") == sha256(tmp_path / "plain" / "budget.db")
 
 
-def replace_bytes(file, content):
-    def apply(data):
-        (data / "2019" / file).write_bytes(content)
-    return apply
+def test_cells_pandas_would_call_missing_stay_verbatim(data_copy, tmp_path):
+    """"NA", "N/A", "null", "None" and "NaN" are text in a budget form, not missing values."""
+    words = ["NA", "N/A", "null", "None", "NaN"]
+    path = data_copy / "2019" / "form2_expenditure_directions.csv"
+    rows = read(path)
+    for line, word in enumerate(words, 2):
+        rows[line - 1][rows[0].index("经济效益指标")] = word
+    write(path, rows)
+    site = build_site(data_copy, tmp_path / "site")
+    filings = sqlite3.connect(site / "filings.db")
+    assert [r[0] for r in filings.execute("select 经济效益指标 from form2_expenditure_directions order by rowid")][:5] == words
+    budget = sqlite3.connect(site / "budget.db")
+    stored = {r[0] for r in budget.execute("select 指标值 from performance_indicators where 二级指标 = '经济效益指标'")}
+    assert set(words) <= stored
 
 
-def set_cell(line, column, value):
-    def change(rows):
-        rows[line - 1][rows[0].index(column)] = value
-    return change
-
+# ---------------------------------------------------------------------------------------------------------------
+# Bad input: one report with every problem, and the published site untouched
+# ---------------------------------------------------------------------------------------------------------------
 
 F1, F2, F3E = "form1_special_funds.csv", "form2_expenditure_directions.csv", "form3_department_expenditures.csv"
 
@@ -125,12 +117,12 @@ BAD_INPUTS = {
                        ["data/2019/form1_special_funds.csv 第1行", "缺少“资金总额”列", "Column '资金总额' is missing"]),
     "non-numeric amount": (edit(F1, set_cell(3, "资金总额", "六十")),
                            ["data/2019/form1_special_funds.csv 第3行 第6列（F列，“资金总额”）", "“六十”不是金额",
-                            "line 3, column 6 (资金总额)"]),
+                            "row 3, column 6 (资金总额)"]),
     "unknown fund in form 2": (edit(F2, set_cell(2, "所属专项名称", "残疾人补贴")),
                                ["form2_expenditure_directions.csv 第2行 第5列（E列，“所属专项名称”）",
                                 "专项“残疾人补贴”不在 form1_special_funds.csv 中", "是不是“残疾人两项补贴”"]),
     "duplicated fund": (edit(F1, lambda rows: rows.append(list(rows[2]))),
-                        ["form1_special_funds.csv 第10行", "与第3行重复", "Duplicates line 3"]),
+                        ["form1_special_funds.csv 第10行", "与第3行重复", "Duplicates row 3"]),
     "empty file": (replace_bytes(F1, b""), ["form1_special_funds.csv 第1行", "文件是空的", "The file is empty"]),
     "header only": (edit(F1, lambda rows: rows.__delitem__(slice(1, None))), ["第2行", "没有数据行"]),
     "negative amount": (edit(F3E, set_cell(3, "金额", "-5")), [F3E + " 第3行 第5列（E列，“金额”）", "不能为负数"]),
@@ -150,55 +142,51 @@ BAD_INPUTS = {
     "layout of a form missing from forms.csv": (edit("forms.csv", lambda rows: rows.pop()),
                                                 ["form_layout.csv 第", "不在 forms.csv 中"]),
     "too many decimals": (edit(F1, set_cell(2, "资金总额", "90.123456")), ["最多4位小数"]),
+    "fund name with a trailing space": (edit(F2, set_cell(3, "所属专项名称", "城市低保金 ")),
+                                        [F2 + " 第3行 第5列", "专项“城市低保金 ”不在 form1_special_funds.csv 中",
+                                         "是不是“城市低保金”"]),
+    "stray comma before an empty last column": (edit("form3_department_budget.csv", lambda rows: rows[1].insert(3, "")),
+                                                ["form3_department_budget.csv 第2行", "此行有11个单元格，多于表头的10列"]),
+    "department code with capitals": (edit("/departments.csv", set_cell(2, "部门编码", "Shifeng")),
+                                      ["departments.csv 第2行", "部门编码只能用小写英文字母"]),
 }
 
 
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A site built from good data, which every bad build below must leave exactly as it is."""
+    site = tmp_path_factory.mktemp("published") / "site"
+    build(ROOT / "data", site)
+    return site
+
+
+def failed_report(data, site):
+    """Build data into site, which must fail with InputErrors; returns the report a person reads, with the copy's
+    folder shown as data/."""
+    with pytest.raises(InputErrors) as errors:
+        build(data, site)
+    out = io.StringIO()
+    report(errors.value.problems, out)
+    return out.getvalue().replace(str(data), "data")
+
+
 @pytest.mark.parametrize("name", BAD_INPUTS)
-def test_bad_input_stops_the_build_and_keeps_the_old_databases(name, data_copy, tmp_path):
-    out = tmp_path / "out"
-    assert run_build(ROOT / "data", out).returncode == 0
-    before = {db: sha256(out / db) for db in ("budget.db", "filings.db")}
+def test_bad_input_stops_the_build_and_keeps_the_site(name, data_copy, published):
+    before = site_state(published)
     mutate, expected = BAD_INPUTS[name]
     mutate(data_copy)
-    result = run_build(data_copy, out)
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr + result.stdout
-    assert "未生成数据库，原有数据库保持不变" in result.stderr
-    for text in expected:
-        assert text in result.stderr, (text, result.stderr)
-    assert {db: sha256(out / db) for db in before} == before
-    assert sorted(p.name for p in out.iterdir()) == ["budget.db", "downloads", "filings.db"]  # no temp files left
+    text = failed_report(data_copy, published)
+    assert "未生成数据库，原有数据库和网站保持不变" in text and "nothing was built" in text
+    for fragment in expected:
+        assert fragment in text, (fragment, text)
+    assert site_state(published) == before  # the link, every file it points at, and no new build folder
 
 
 def test_every_problem_is_reported_at_once(data_copy, tmp_path):
     edit(F1, set_cell(3, "资金总额", "六十"))(data_copy)
     edit(F2, set_cell(2, "所属专项名称", "残疾人补贴"))(data_copy)
-    result = run_build(data_copy, tmp_path)
-    assert "第3行" in result.stderr and "残疾人补贴" in result.stderr
-    assert not (tmp_path / "budget.db").exists()
-
-
-def test_make_build_fails_on_bad_input(data_copy, tmp_path):
-    edit(F1, set_cell(3, "资金总额", "六十"))(data_copy)
-    result = subprocess.run(["make", "-s", "-C", str(ROOT), "build", f"DATA_DIR={data_copy}", f"DB_DIR={tmp_path}"],
-                            capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "form1_special_funds.csv 第3行 第6列" in result.stderr
-    assert not (tmp_path / "budget.db").exists()
-
-
-def test_cells_pandas_would_call_missing_stay_verbatim(data_copy, tmp_path):
-    """"NA", "N/A", "null", "None" and "NaN" are text in a budget form, not missing values."""
-    words = ["NA", "N/A", "null", "None", "NaN"]
-    path = data_copy / "2019" / "form2_expenditure_directions.csv"
-    rows = read(path)
-    for line, word in enumerate(words, 2):
-        rows[line - 1][rows[0].index("经济效益指标")] = word
-    write(path, rows)
-    result = run_build(data_copy, tmp_path)
-    assert result.returncode == 0, result.stderr
-    filings = sqlite3.connect(tmp_path / "filings.db")
-    assert [r[0] for r in filings.execute("select 经济效益指标 from form2_expenditure_directions order by rowid")][:5] == words
-    budget = sqlite3.connect(tmp_path / "budget.db")
-    stored = {r[0] for r in budget.execute("select 指标值 from performance_indicators where 二级指标 = '经济效益指标'")}
-    assert set(words) <= stored
+    text = failed_report(data_copy, tmp_path / "site")
+    assert "数据有 2 处问题" in text
+    assert "form1_special_funds.csv 第3行" in text and "残疾人补贴" in text
+    assert not (tmp_path / "site").exists() and not (tmp_path / "site").is_symlink()
+    assert builds_of(tmp_path / "site") == []
