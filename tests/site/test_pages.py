@@ -1,6 +1,5 @@
 """The citizen's pages: every figure comes from the database, every source cell shows on its form page."""
 import html
-import json
 import re
 import urllib.parse
 from decimal import Decimal
