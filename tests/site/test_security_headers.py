@@ -8,6 +8,9 @@ import urllib.parse
 
 import pytest
 
+import seed_forms
+from helpers import ROOT
+
 # ---------------------------------------------------------------------------------------------------------------
 # Headers
 # ---------------------------------------------------------------------------------------------------------------
@@ -18,7 +21,7 @@ RESPONSES = [
     ("GET", "/budget/special_funds/2019-shifeng-minzheng-07"), ("GET", "/budget/largest_funds"),
     ("GET", "/budget?sql=select+1"), ("GET", "/forms"), ("GET", "/forms/2019/shifeng-minzheng/2"),
     ("GET", "/search?q=低保"), ("GET", "/budget/special_funds.json"), ("GET", "/budget/special_funds.csv"),
-    ("GET", "/assets/site.css"), ("GET", "/-/static/app.css"), ("GET", "/source/000_01da6cf496e5ce38.txt"),
+    ("GET", "/assets/site.css"), ("GET", "/-/static/app.css"), ("GET", f"/source/{seed_forms.SOURCE.relative_to(ROOT / 'source')}"),
     ("GET", "/-/versions.json"), ("GET", "/no-such-page"), ("GET", "/budget?sql=select+nonsense+from"),
     ("POST", "/budget"), ("DELETE", "/budget/special_funds/2019-shifeng-minzheng-07"),
 ]

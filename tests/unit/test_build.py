@@ -184,9 +184,10 @@ def test_bad_input_stops_the_build_and_keeps_the_site(name, data_copy, published
 
 def test_every_problem_is_reported_at_once(data_copy, tmp_path):
     edit(F1, set_cell(3, "资金总额", "六十"))(data_copy)
-    edit(F2, set_cell(2, "所属专项名称", "残疾人补贴"))(data_copy)
+    edit(F3E, set_cell(3, "支出类别", ""))(data_copy)
+    edit("/departments.csv", set_cell(2, "部门编码", "Shifeng"))(data_copy)
     text = failed_report(data_copy, tmp_path / "site")
-    assert "数据有 2 处问题" in text
-    assert "form1_special_funds.csv 第3行" in text and "残疾人补贴" in text
+    assert "数据有 3 处问题" in text
+    assert F1 + " 第3行" in text and F3E + " 第3行" in text and "departments.csv 第2行" in text
     assert not (tmp_path / "site").exists() and not (tmp_path / "site").is_symlink()
     assert builds_of(tmp_path / "site") == []
