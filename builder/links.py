@@ -13,9 +13,11 @@ def check_links(files, problems):
     """files: {file name: [Row]} of one year."""
     for name, spec in contract.year_files().items():
         for link in spec.get("links", []):
-            targets = {tuple(r.values[c].strip() for c in link["to"]) for r in files[link["file"]]}
+            # Exactly as filed: normalise.py joins on these cells verbatim, so "城市低保金 " (a trailing space) is
+            # not 城市低保金 and must be reported here, not fail there.
+            targets = {tuple(r.values[c] for c in link["to"]) for r in files[link["file"]]}
             for row in files[name]:
-                key = tuple(row.values[c].strip() for c in link["columns"])
+                key = tuple(row.values[c] for c in link["columns"])
                 if key in targets:
                     continue
                 column = link["columns"][-1]

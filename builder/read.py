@@ -105,6 +105,7 @@ def read_csv(path, file_name, display_name, problems, notices):
     except csv.Error as error:
         problems.append(Problem(display_name, 1, "", f"表头无法解析（{error}）。", f"Cannot parse the header ({error})."))
         return []
+    saved_width = len(header or [])  # before check_header drops the header's own trailing empty cells
     if not check_header(header, expected, display_name, problems):
         return []
     has_amounts = bool(contract.columns_of(file_name, "amount"))
@@ -127,7 +128,9 @@ def read_csv(path, file_name, display_name, problems, notices):
             continue
         if len(cells) > len(header):
             extra = cells[len(header):]
-            if any(cell.strip() for cell in extra):
+            # Excel saves a rectangle: its trailing commas end the header line too. A row longer than the header
+            # line is a stray comma that shifted the cells, even when the shifted-out last cell is empty.
+            if len(cells) > saved_width or any(cell.strip() for cell in extra):
                 problems.append(Problem(display_name, excel_row, "", f"此行有{len(cells)}个单元格，多于表头的{len(header)}列。"
                                         "请检查是否有多余的逗号。", f"This row has {len(cells)} cells but the header has "
                                         f"{len(header)} columns. Check for stray commas."))

@@ -1,26 +1,25 @@
-"""A fresh site folder per test session (the build's own output), and a Datasette serving it like `make serve`."""
-import contextlib
-import json
+"""The fixtures every part of the suite shares: one fresh site folder per session (the build's own output), the
+databases and metadata in it, Datasette over it in-process, a real `datasette serve` over it, and Chromium.
+
+The suite is grouped by speed: tests/unit/ (no server, no browser), tests/site/ (Datasette in-process) and
+tests/browser/ (Chromium, real servers, wrk, subprocess end-to-end). Helpers that are not fixtures are in
+tests/helpers.py; the independent reader of the source document is tests/seed_forms.py.
+"""
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
 import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from datasette.app import Datasette
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from builder.build import build  # noqa: E402
+from helpers import CHROMIUM, CHROMIUM_ARGS, Visit, free_port, running_site  # noqa: E402,F401 (re-exported)
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +58,8 @@ def metadata(built):
 @pytest.fixture(scope="session")
 def ds(built):
     """Datasette over the site folder, as `datasette serve site` configures it."""
+    from datasette.app import Datasette
+
     return Datasette(config_dir=built)
 
 
@@ -70,30 +71,35 @@ def data_copy(tmp_path):
     return copy
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_site(site):
-    """`make run` (datasette serve, as `make serve` runs it) over a site folder; yields the base URL."""
-    port = free_port()
-    process = subprocess.Popen(["make", "-s", "run", f"SITE={site}", f"PORT={port}"], cwd=ROOT,
-                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                if time.time() > deadline or process.poll() is not None:
-                    raise RuntimeError("datasette did not start: " + process.stderr.read().decode()[-2000:])
-                time.sleep(0.2)
+@pytest.fixture(scope="session")
+def server(built):
+    """`make run`: datasette serve with the Makefile's own arguments, over this session's fresh build."""
+    with running_site(built) as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    """Debian's Chromium driven by Playwright (imported here, so that unit and site tests do not need it)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def visit(browser, server):
+    """visit(path, width=1280, javascript=True) -> a Visit of a page of this session's site."""
+    opened = []
+
+    async def open_page(path, width=1280, javascript=True):
+        v = await Visit(server).start(browser, width, javascript)
+        opened.append(v)
+        await v.open(path)
+        return v
+
+    yield open_page
+    for v in opened:
+        await v.context.close()

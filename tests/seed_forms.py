@@ -2,7 +2,7 @@
 
 The source is tab-separated: every line that starts with a tab holds one cell, and a
 line without a tab continues the cell above it (a wrapped header such as 数量/指标).
-This parser is independent of data/ and build_db.py, so tests can hold the curated
+This parser is independent of data/ and builder/, so tests can hold the curated
 CSVs and the database against what the bureau actually published.
 """
 from pathlib import Path
@@ -64,3 +64,9 @@ def title_lines():
     """The title and the 编制单位/单位 line above forms 1 and 2."""
     f1, f2, _ = split_forms(read_lines())
     return [(f[0], f[2]) for f in (f1, f2)]
+
+
+def indicator_columns():
+    """The nine indicator columns of form 2 as headed on the form (数量指标 … 社会公益或服务对象满意度指标)."""
+    header, _ = form2()
+    return [h.replace("\n", "") for h in header[-9:]]

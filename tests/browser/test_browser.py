@@ -5,16 +5,9 @@ import urllib.parse
 
 import pytest
 from axe_playwright_python.async_playwright import Axe
-from playwright.async_api import async_playwright
 
-from conftest import ROOT, running_site
-from test_pages import landing_choices
+from helpers import ARTIFACTS, WIDTHS, Visit, landing_choices, screenshot
 
-CHROMIUM = "/usr/bin/chromium"
-# No background networking: this machine's network is closed, and the tests fail on any request leaving localhost.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-ARTIFACTS = ROOT / "test-artifacts"
 CHART_HASH = "#" + urllib.parse.urlencode(
     {"g.mark": "bar", "g.x_column": "专项名称", "g.x_type": "ordinal", "g.y_column": "资金总额_万元",
      "g.y_type": "quantitative"})
@@ -26,79 +19,6 @@ PAGES = {
     "form-3": "/forms/2019/shifeng-minzheng/3",
     "table-chart": "/budget/special_funds" + CHART_HASH,
 }
-WIDTHS = [375, 1280]
-
-
-
-@pytest.fixture(scope="session")
-def server(built):
-    """`make run`: datasette serve with the Makefile's own arguments, over this session's fresh build."""
-    with running_site(built) as base:
-        yield base
-
-
-@pytest.fixture(scope="session")
-async def browser():
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
-
-
-class Visit:
-    """A page load that records everything that went wrong on the way."""
-
-    def __init__(self, base):
-        self.base = base
-        self.problems = []
-
-    async def start(self, browser, width, javascript=True):
-        self.context = await browser.new_context(viewport={"width": width, "height": 900},
-                                                 java_script_enabled=javascript)
-        self.page = await self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
-        self.page.on("dialog", self.on_dialog)
-        await self.context.route("**/*", self.only_localhost)
-        return self
-
-    async def on_dialog(self, dialog):
-        self.problems.append(f"dialog: {dialog.message}")
-        await dialog.dismiss()
-
-    async def only_localhost(self, route):
-        host = urllib.parse.urlsplit(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost"):
-            await route.continue_()
-        else:
-            self.problems.append(f"left localhost: {route.request.url}")
-            await route.abort()
-
-    async def open(self, path):
-        await self.page.goto(self.base + path, wait_until="networkidle")
-        return self.page
-
-
-@pytest.fixture
-async def visit(browser, server):
-    opened = []
-
-    async def open_page(path, width=1280, javascript=True):
-        v = await Visit(server).start(browser, width, javascript)
-        opened.append(v)
-        await v.open(path)
-        return v
-
-    yield open_page
-    for v in opened:
-        await v.context.close()
-
-
-async def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 async def canvas_ink(page):

@@ -7,10 +7,8 @@ import urllib.parse
 from decimal import Decimal
 
 import pytest
-from datasette.app import Datasette
 
-import build_db
-from conftest import ROOT
+from helpers import ROOT, build_site, ds_for
 
 FIXTURE = ROOT / "tests" / "fixtures" / "2020"
 
@@ -22,18 +20,14 @@ def fund_amounts(year_dir):
 
 
 @pytest.fixture(scope="module")
-def two_years(tmp_path_factory, metadata):
+def two_years(tmp_path_factory):
     # 2019 as published plus the fictional 2020, whatever other years data/ holds by now
     data = tmp_path_factory.mktemp("years") / "data"
     data.mkdir()
     shutil.copy(ROOT / "data" / "departments.csv", data)
     shutil.copytree(ROOT / "data" / "2019", data / "2019")
     shutil.copytree(FIXTURE, data / "2020")
-    out = data.parent / "site"
-    build_db.build_database(data, out)
-    ds = Datasette(immutables=[str(out / "budget.db"), str(out / "filings.db")], metadata=metadata,
-                   template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"))
-    return ds, data
+    return ds_for(build_site(data, data.parent / "site")), data
 
 
 async def rows(ds, path, **params):

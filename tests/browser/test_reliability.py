@@ -15,7 +15,7 @@ import urllib.request
 import httpx
 import pytest
 
-from conftest import ROOT, running_site
+from helpers import ROOT, running_site
 
 
 SOAK = os.environ.get("SOAK") == "1"

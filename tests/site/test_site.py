@@ -7,6 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+import seed_forms
+from helpers import ROOT
+
 FORMATS = ["", ".json", ".csv"]
 
 
@@ -208,7 +211,7 @@ async def test_amounts_render_as_filed_in_html(ds):
 
 
 async def test_source_document_and_downloads(ds):
-    response = await get_ok(ds, "/source/2019/shifeng-minzheng.txt")
+    response = await get_ok(ds, f"/source/{seed_forms.SOURCE.relative_to(ROOT / 'source')}")
     assert "部门整体支出绩效申报表" in response.content.decode("utf-8")
     response = await get_ok(ds, "/budget.db")
     assert response.content[:15] == b"SQLite format 3"

@@ -1,26 +1,25 @@
-"""The standard downloads: one CSV per budget.db table plus datapackage.json (Frictionless Tabular Data Package
-with a Fiscal Data Package model), built atomically next to budget.db and served at /downloads/."""
+"""The standard downloads (builder/datapackage.py): one CSV per budget.db table plus datapackage.json (a Frictionless
+Tabular Data Package with a Fiscal Data Package model), written into the site folder's downloads/.
+
+That a failed build leaves the published downloads untouched is in test_site_switch.py and test_build.py (the
+whole site folder is switched in at once); that the site serves them is in tests/site/test_datapackage_served.py.
+"""
 import copy
 import csv
-import hashlib
 import json
 import os
 import re
 import sqlite3
 import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import jsonschema
 import pytest
 
-import build_db
-import datapackage_export
-from conftest import ROOT
-from test_build import edit, read, run_build, set_cell, write
+import builder.datapackage as datapackage
+from helpers import ROOT, build_site, declared, read, tree, write
 
-# The validator has its own environment (requirements/frictionless.in; make test makes it): it brings rich.
+# The validator has its own environment (it brings rich, which breaks Datasette 0.65.5's 404s where it is importable).
 FRICTIONLESS = ROOT / ".venv" / "frictionless" / "bin" / "frictionless"
 SCHEMA = json.loads((ROOT / "schemas" / "fiscal-data-package.json").read_text(encoding="utf-8"))
 # Every proxy points at a closed local port: anything that tries to fetch from the network fails.
@@ -56,21 +55,17 @@ def dict_rows(path):
         return list(csv.DictReader(handle))
 
 
-def tree(folder):
-    """Every file under folder, hidden ones too: relative path -> sha256."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
-
-
 def test_frictionless_validates_the_package_offline(built, budget_db):
     returncode, report = validate_offline(built / "downloads" / "datapackage.json")
     errors = [(t["name"], e["message"]) for t in report["tasks"] for e in t["errors"]] + report["errors"]
     assert returncode == 0 and report["valid"], errors
     # Acceptance: every resource was checked and its row count equals the database's.
     counts = {t["name"]: t["stats"].get("rows", 0) for t in report["tasks"]}  # frictionless omits rows for empty tables
-    expected = {t: budget_db.execute(f'select count(*) from "{t}"').fetchone()[0]
-                for t in data_tables(budget_db) if t not in datapackage_export.NOT_DATA}
+    # Every table contract.yml declares, except the search index (site machinery, rebuilt from the others).
+    tables = [t for t in declared()["outputs"] if t != "search_index"]
+    expected = {t: budget_db.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
     assert counts == expected
+    assert [r["name"] for r in descriptor_of(built / "downloads")["resources"]] == tables  # in the contract's order
     assert counts["special_funds"] >= 8 and counts["performance_indicators"] == 9 * counts["expenditure_directions"]
 
 
@@ -189,7 +184,7 @@ def test_fiscal_model_validates_against_the_vendored_schema(built, budget_db):
     descriptor = descriptor_of(built / "downloads")
     jsonschema.Draft7Validator.check_schema(SCHEMA)
     jsonschema.validate(descriptor, SCHEMA, cls=jsonschema.Draft7Validator)
-    assert datapackage_export.fiscal_model_problems(descriptor) == []
+    assert datapackage.fiscal_model_problems(descriptor) == []
     measures = descriptor["model"]["measures"]
     # Every amount triple of the data contract is a measure, in 万元 (factor 10000) and in 元 (factor 1).
     expected = {}
@@ -235,7 +230,7 @@ def test_vendored_schema_rejects_what_the_spec_forbids(built, name):
     BROKEN_MODELS[name](descriptor)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(descriptor, SCHEMA, cls=jsonschema.Draft7Validator)
-    assert datapackage_export.fiscal_model_problems(descriptor)
+    assert datapackage.fiscal_model_problems(descriptor)
 
 
 def test_cross_references_json_schema_cannot_express(built):
@@ -244,7 +239,7 @@ def test_cross_references_json_schema_cannot_express(built):
     first(broken["model"]["measures"])["source"] = "资金总额_美元"
     first(broken["model"]["dimensions"])["primaryKey"] = "年份"
     jsonschema.validate(broken, SCHEMA, cls=jsonschema.Draft7Validator)  # well-formed...
-    problems = datapackage_export.fiscal_model_problems(broken)  # ...but pointing at nothing
+    problems = datapackage.fiscal_model_problems(broken)  # ...but pointing at nothing
     assert any("资金总额_美元" in p for p in problems) and any("年份" in p for p in problems)
 
 
@@ -257,8 +252,8 @@ def test_a_model_on_text_columns_is_refused_at_build_time(tmp_path):
     conn.execute("insert into funds values ('a', 2019, '石峰区民政局', '90', '90', '900000')")
     conn.commit()
     conn.close()
-    with pytest.raises(datapackage_export.DataPackageError) as error:
-        datapackage_export.write_datapackage(db, tmp_path / "out")
+    with pytest.raises(datapackage.DataPackageError) as error:
+        datapackage.write_datapackage(db, tmp_path / "out", {}, tmp_path)
     assert "金额_万元" in str(error.value) and "not a number" in str(error.value)
     assert not (tmp_path / "out" / "datapackage.json").exists()
 
@@ -276,104 +271,15 @@ def test_fiscal_period_follows_the_years_in_the_data(data_copy, tmp_path):
             if "记录_id" in header:
                 row[header.index("记录_id")] = row[header.index("记录_id")].replace("2019-", f"{new_year}-", 1)
         write(data_copy / new_year / source.name, [header] + body)
-    build_db.build_database(data_copy, tmp_path)
-    descriptor = descriptor_of(tmp_path / "downloads")
+    site = build_site(data_copy, tmp_path / "site")
+    descriptor = descriptor_of(site / "downloads")
     assert descriptor["fiscalPeriod"] == {"start": f"{years[0]}-01-01", "end": f"{new_year}-12-31"}
     funds_before = sum(len(read(data_copy / str(y) / "form1_special_funds.csv")) - 1 for y in years)
-    assert len(csv_rows(tmp_path / "downloads" / "special_funds.csv")) == 1 + funds_before + 8
+    assert len(csv_rows(site / "downloads" / "special_funds.csv")) == 1 + funds_before + 8
 
 
 def test_downloads_are_deterministic(tmp_path):
-    build_db.build_database(ROOT / "data", tmp_path / "a")
-    build_db.build_database(ROOT / "data", tmp_path / "b")
-    assert tree(tmp_path / "a" / "downloads") == tree(tmp_path / "b" / "downloads")
-
-
-async def test_datasette_serves_the_downloads(ds, built):
-    folder = built / "downloads"
-    response = await ds.client.get("/downloads/datapackage.json")
-    assert response.status_code == 200
-    descriptor = response.json()
-    assert descriptor == descriptor_of(folder)
-    for resource in descriptor["resources"]:
-        response = await ds.client.get(f"/downloads/{resource['path']}")
-        assert response.status_code == 200, resource["path"]
-        assert response.headers["content-type"].startswith("text/csv")
-        assert "sha256:" + hashlib.sha256(response.content).hexdigest() == resource["hash"]
-    for source in descriptor["sources"]:
-        response = await ds.client.get(f"/downloads/{source['path']}")
-        assert response.status_code == 200
-        assert response.content == (ROOT / "source" / Path(source["path"]).name).read_bytes()
-
-
-def test_bad_input_leaves_the_previous_downloads_untouched(data_copy, tmp_path):
-    out = tmp_path / "out"
-    assert run_build(ROOT / "data", out).returncode == 0
-    before = tree(out)
-    edit("form1_special_funds.csv", set_cell(3, "资金总额", "六十"))(data_copy)
-    result = run_build(data_copy, out)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert tree(out) == before
-    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
-
-
-def test_a_failure_while_writing_leaves_everything_as_it_was(tmp_path, monkeypatch):
-    """The disk fills up half way through the CSVs: the old databases and downloads stay, no temp files stay."""
-    out = tmp_path / "out"
-    build_db.build_database(ROOT / "data", out)
-    (out / "downloads" / "a-file-only-the-old-folder-has.txt").write_text("old")
-    before = tree(out)
-    real_write_resource = datapackage_export.write_resource
-    written = []
-
-    def write_until_disk_full(conn, table, docs, folder):
-        if len(written) == 3:
-            raise OSError(28, "No space left on device")
-        written.append(table)
-        return real_write_resource(conn, table, docs, folder)
-
-    monkeypatch.setattr(datapackage_export, "write_resource", write_until_disk_full)
-    with pytest.raises(OSError, match="No space left"):
-        build_db.build_database(ROOT / "data", out)
-    assert len(written) == 3  # it did fail part way, after writing some CSVs
-    assert tree(out) == before
-    assert sorted(p.name for p in out.iterdir()) == ["budget.db", "downloads", "filings.db"]
-
-
-def test_a_successful_rebuild_replaces_the_downloads(tmp_path):
-    out = tmp_path / "out"
-    build_db.build_database(ROOT / "data", out)
-    (out / "downloads" / "stale.csv").write_text("left from an older build")
-    build_db.build_database(ROOT / "data", out)
-    assert not (out / "downloads" / "stale.csv").exists()
-    assert (out / "downloads" / "datapackage.json").exists()
-    assert oct((out / "downloads").stat().st_mode & 0o777) == oct(0o755)  # readable by a web server
-    assert sorted(p.name for p in out.iterdir()) == ["budget.db", "downloads", "filings.db"]
-
-
-async def test_the_validators_dependencies_do_not_break_datasettes_404(ds):
-    """With rich importable, Datasette 0.65.5 prints handled errors with it and a request that matches no route
-    becomes a 500. frictionless brings rich, so it has an environment of its own: neither the one serving here
-    (.venv) nor the release's (.venv/runtime, requirements/runtime.txt) may have rich."""
-    for python in (Path(sys.executable), ROOT / ".venv" / "runtime" / "bin" / "python"):
-        found = subprocess.run([str(python), "-c", "import rich"], capture_output=True, text=True)
-        assert "No module named 'rich'" in found.stderr, python
-    for path in ("/forms/2019/shifeng-minzheng/9", "/no/such/page/here", "/budget/no_such_table"):
-        response = await ds.client.get(path)
-        assert response.status_code == 404, path
-
-
-def test_a_broken_metadata_file_is_reported_not_a_traceback(tmp_path, monkeypatch, capsys):
-    out = tmp_path / "out"
-    build_db.build_database(ROOT / "data", out)
-    before = tree(out)
-    broken = tmp_path / "metadata.yml"
-    broken.write_text((ROOT / "metadata.yml").read_text(encoding="utf-8").replace(
-        "资金总额，万元 / amount, 10,000 yuan", "资金总额，万元 / amount: 10,000 yuan", 1), encoding="utf-8")
-    monkeypatch.setattr(datapackage_export, "METADATA", broken)
-    assert build_db.main(["--data", str(ROOT / "data"), "--out", str(out)]) == 1
-    report = capsys.readouterr().err
-    assert "Traceback" not in report and "原有数据库保持不变" in report
-    line = next(n for n, text in enumerate(broken.read_text(encoding="utf-8").splitlines(), 1) if "amount: 10,000" in text)
-    assert f"metadata.yml 第{line}行" in report and f"line {line}, column" in report and "中文冒号" in report
-    assert tree(out) == before
+    a = build_site(ROOT / "data", tmp_path / "a")
+    b = build_site(ROOT / "data", tmp_path / "b")
+    assert tree(a / "downloads") == tree(b / "downloads")
+    assert len(tree(a / "downloads")) >= 14  # 12 tables, datapackage.json and the source document

@@ -1,4 +1,5 @@
-"""/dictionary and /api: the dictionary follows the live database and metadata.yml; every API example works."""
+"""/dictionary and /api: the dictionary follows the live database and the site metadata; every API example works.
+(The same pages in Chromium: tests/browser/test_doc_pages_browser.py.)"""
 import copy
 import csv
 import html
@@ -8,12 +9,9 @@ import shutil
 import sqlite3
 import urllib.parse
 
-import pytest
-from axe_playwright_python.async_playwright import Axe
 from datasette.app import Datasette
 
-from conftest import ROOT
-from test_browser import WIDTHS, browser, screenshot, server, visit  # noqa: F401 (fixtures)
+from helpers import ROOT
 
 
 def section(page, table):
@@ -60,18 +58,18 @@ async def test_dictionary_shows_types_and_keys_from_the_database(ds):
         assert f'id="{anchor}"' in page, anchor
 
 
-async def test_dictionary_descriptions_come_from_metadata(ds, metadata):
+async def test_dictionary_descriptions_come_from_metadata(ds, metadata, budget_db):
     page = (await ds.client.get("/dictionary")).text
     tables = metadata["databases"]["budget"]["tables"]
     checked = 0
+    in_database = set(visible_tables(budget_db))
     for table, docs in tables.items():
-        if f'data-table="{table}"' not in page:
-            continue  # a table of metadata.yml this build does not have
+        if table not in in_database:
+            assert table in {"releases", "changelog"}, table  # only a release made by `make publish` has these
+            continue
         part = section(page, table)
         assert docs["title"] in html.unescape(part), table
         for column, doc in (docs.get("columns") or {}).items():
-            if f'data-column="{html.escape(column)}"' not in part:
-                continue
             row = re.search(rf'data-column="{re.escape(html.escape(column))}">(.*?)</tr>', part, re.S).group(1)
             for piece in (p.strip() for p in doc.split("/")):
                 assert piece in html.unescape(row), (table, column, piece)
@@ -199,26 +197,3 @@ async def test_api_examples_follow_the_data(ds, budget_db):
     assert budget_db.execute("select 1 from special_funds where id = ?", [fund_id]).fetchone()
     latest = budget_db.execute("select max(年度) from special_funds").fetchone()[0]
     assert any(f"年度={latest}" in link for link in links)
-
-
-# ---------------------------------------------------------------------------
-# In a real browser
-# ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", ["/dictionary", "/api"])
-async def test_doc_pages_in_a_browser(visit, path, width):
-    v = await visit(path, width)
-    page = v.page
-    await screenshot(page, f"{path.strip('/')}-{width}")
-    assert v.problems == []
-    assert await page.evaluate("document.documentElement.lang") == "zh-CN"
-    assert await page.evaluate("document.documentElement.scrollWidth") <= width
-    assert await page.locator("h1").count() == 1
-    results = await Axe().run(page)
-    serious = [x for x in results.response["violations"] if x["impact"] in ("serious", "critical")]
-    assert serious == [], results.generate_report()
-    levels = [int(tag[1]) for tag in await page.evaluate(
-        "() => Array.from(document.querySelectorAll('main h1, main h2, main h3, main h4')).map(h => h.tagName)")]
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels

@@ -17,14 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-import seed_forms  # noqa: E402
-from builder.importer.__main__ import import_document, main  # noqa: E402
-from builder.importer.document import ImportFailed  # noqa: E402
-from builder.importer.xlsx import number_text  # noqa: E402
+import seed_forms
+from builder.importer.__main__ import import_document, main
+from builder.importer.document import ImportFailed
+from builder.importer.xlsx import number_text
+from conftest import ROOT
 
 SOURCE = seed_forms.SOURCE  # the published 2019 document, wherever source/ keeps it
 DOCUMENTS = ROOT / "tests" / "fixtures" / "documents"
@@ -100,10 +97,8 @@ def test_drafts_build(capsys, data, tmp_path):
     """The drafts of the 2019 document and of both fictional 2031 documents pass the real build."""
     for document in (SOURCE, TEXT_2031, XLSX_2031):
         assert run(capsys, document, data)[0] == 0
-    # build_db.py writes to --out before the builder/ refactor, to --site (with --source) after it
     out = tmp_path / "site"
-    where = ["--site", str(out), "--source", str(tmp_path / "no-documents")] \
-        if '"--site"' in (ROOT / "build_db.py").read_text(encoding="utf-8") else ["--out", str(out)]
+    where = ["--site", str(out), "--source", str(tmp_path / "no-documents")]
     result = subprocess.run([sys.executable, "build_db.py", "--data", str(data), *where],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

@@ -9,7 +9,7 @@ import seed_forms
 FORM1_HEADER, FORM1_ROWS = seed_forms.form1()
 FORM2_HEADER, FORM2_ROWS = seed_forms.form2()
 FORM3_CELLS = seed_forms.form3()
-SLOT_NAMES = [h.replace("\n", "") for h in FORM2_HEADER[-9:]]
+SLOT_NAMES = seed_forms.indicator_columns()
 
 
 def test_source_has_what_the_issue_describes():

@@ -1,17 +1,13 @@
 """The citizen's pages: every figure comes from the database, every source cell shows on its form page."""
 import html
-import json
 import re
 import urllib.parse
 from decimal import Decimal
 
 import pytest
-from datasette.app import Datasette
 
-import build_db
 import seed_forms
-from conftest import ROOT
-from test_build import edit, set_cell
+from helpers import build_site, ds_for, edit, landing_choices, set_cell
 
 
 def figure(page, name):
@@ -22,12 +18,6 @@ def figure(page, name):
 
 def wan(yuan):
     return f"{Decimal(yuan) / 10000:.4f}".rstrip("0").rstrip(".") + " 万元"
-
-
-def landing_choices(budget_db):
-    """The (年度, 部门) pages the landing page offers, latest year first: `/` shows the first one."""
-    return [tuple(r) for r in budget_db.execute(
-        "select 年度, 部门 from special_funds union select 年度, 部门 from department_budgets order by 年度 desc, 部门")]
 
 
 def check_landing_figures(page, budget_db, year, department):
@@ -69,13 +59,11 @@ async def test_landing_shows_the_2019_figures_as_filed(ds):
     assert re.search(r"惠民资金</a>(?:(?!</tr>).)*>36\.3%<", page, re.S)  # 360 of 992
 
 
-async def test_landing_follows_the_data(data_copy, tmp_path, metadata):
+async def test_landing_follows_the_data(data_copy, tmp_path):
     """Change a CSV, rebuild, and the landing page shows the new figures."""
     edit("form1_special_funds.csv", set_cell(7, "资金总额", "361"))(data_copy)  # 惠民资金 360 -> 361
     edit("form3_department_budget.csv", set_cell(2, "基本支出", "328万元"))(data_copy)
-    build_db.build_database(data_copy, tmp_path)
-    ds = Datasette(immutables=[str(tmp_path / "budget.db"), str(tmp_path / "filings.db")], metadata=metadata,
-                   template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"))
+    ds = ds_for(build_site(data_copy, tmp_path / "site"))
     page = (await ds.client.get("/?年度=2019")).text  # data/ may hold later years; `/` shows the latest
     assert figure(page, "funds") == "993 万元"
     assert figure(page, "basic") == "328 万元"
