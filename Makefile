@@ -16,7 +16,7 @@ BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json schemas/fisc
 	$(wildcard builder/*.py builder/*/*.py) $(wildcard source/* source/*/*) \
 	$(DATA_DIR) $(wildcard $(DATA_DIR)/*/ $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 
-.PHONY: serve test build clean lock run publish bench soak
+.PHONY: serve test build clean lock run publish deploy bench soak
 
 serve: build run
 
@@ -37,12 +37,18 @@ bench: $(VENV)/.installed
 
 # The long reliability tests: 60 s at 32 connections, and many freshly random fuzzed inputs.
 soak: $(VENV)/.installed
-	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability.py tests/test_fuzz_inputs.py
+	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability.py tests/test_fuzz_inputs.py \
+		tests/test_replicas.py
 
-# Check data/, build into a new folder, run the tests on it, assemble dist/<version>/ and deploy it if
+# Check data/, build into a new folder, run the whole test suite on it, assemble dist/<version>/ and deploy it if
 # PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an earlier release.
 publish: $(VENV)/.installed
 	$(BIN)/python publish.py
+
+# Deploy an existing release, unchanged, after checking it against its SHA256SUMS: make deploy RELEASE=dist/<version>
+# with PUBLISH_TARGET as for publish.
+deploy: $(VENV)/.installed
+	$(BIN)/python publish.py --deploy "$(RELEASE)"
 
 # Packages only a release bundle serves with (datasette-hashed-urls), kept out of .venv so that `make serve`
 # keeps plain /budget/... URLs; tests/test_publish.py serves bundles with them on PYTHONPATH.
@@ -51,6 +57,10 @@ $(VENV)/bundle-only/.installed: deploy/requirements-bundle.txt
 	touch $@
 
 build: $(SITE)/budget.db
+
+# Never let make delete the target when a build is interrupted: $(SITE)/budget.db is, through the link, the
+# database of the build the site is serving (builder/site.py cleans up an unfinished build itself).
+.PRECIOUS: $(SITE)/budget.db
 
 $(SITE)/budget.db: $(VENV)/.installed $(BUILD_INPUTS)
 	@$(BIN)/python build_db.py --data $(DATA_DIR) --site $(SITE)

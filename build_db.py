@@ -13,6 +13,7 @@ from pathlib import Path
 from builder.build import build
 from builder.contract import ContractError
 from builder.datapackage import DataPackageError
+from builder.interrupts import Terminated, raise_on_termination
 from builder.metadata import MetadataError
 from builder.problems import InputErrors, report
 
@@ -22,8 +23,13 @@ def main(argv=None):
     parser.add_argument("--data", default="data", help="folder with departments.csv and one folder per year")
     parser.add_argument("--site", default="site", help="the site folder (a link to the newest build) to write")
     args = parser.parse_args(argv)
+    raise_on_termination()  # Ctrl-C or kill: the unfinished build folder is removed, the site stays as it was
     try:
         tables, notices = build(args.data, args.site)
+    except Terminated as stop:
+        print(f"收到 {stop.name}，已中止；原有网站保持不变。Stopped by {stop.name}; the existing site is unchanged.",
+              file=sys.stderr)
+        return stop.exit_code
     except (InputErrors, DataPackageError) as errors:
         report(errors.problems, sys.stderr)
         return 1
