@@ -7,6 +7,7 @@ site's configuration into a new folder and makes `site` point at it. Any problem
 naming file, Excel row and column in Chinese and English; the existing site is left untouched.
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -24,11 +25,16 @@ def main(argv=None):
     parser.add_argument("--site", default="site", help="the site folder (a link to the newest build) to write")
     args = parser.parse_args(argv)
     raise_on_termination()  # Ctrl-C or kill: the unfinished build folder is removed, the site stays as it was
+    live = os.path.realpath(args.site)
     try:
         tables, notices = build(args.data, args.site)
     except Terminated as stop:
-        print(f"收到 {stop.name}，已中止；原有网站保持不变。Stopped by {stop.name}; the existing site is unchanged.",
-              file=sys.stderr)
+        if os.path.realpath(args.site) == live:
+            print(f"收到 {stop.name}，已中止；原有网站保持不变。Stopped by {stop.name}; the existing site is unchanged.",
+                  file=sys.stderr)
+        else:  # stopped just after the switch: the new build is complete, and it is the site now
+            print(f"收到 {stop.name}；新的构建已经完整生成并已启用。Stopped by {stop.name} just after the new build, "
+                  "complete, became the site.", file=sys.stderr)
         return stop.exit_code
     except (InputErrors, DataPackageError) as errors:
         report(errors.problems, sys.stderr)

@@ -87,8 +87,15 @@ def main(argv=None):
     try:
         return run(args)
     except Terminated as stop:
-        fail("deploy" if args.deploy is not None else "publish", f"收到 {stop.name}，已中止并清理。",
-             f"stopped by {stop.name}; everything it had started was removed.")
+        if stop.released is not None:
+            name = f"dist/{stop.released.name}"
+            print(f"收到 {stop.name}，已中止。发布包 {name}/ 已完整生成并通过测试，但没有部署；"
+                  f"需要时用 make deploy RELEASE={name} 部署。\n"
+                  f"Stopped by {stop.name}. The release {name}/ is complete and tested but was not deployed; "
+                  f"deploy it with make deploy RELEASE={name}.", file=sys.stderr)
+        else:
+            fail("deploy" if args.deploy is not None else "publish", f"收到 {stop.name}，已中止并清理。",
+                 f"stopped by {stop.name}; everything it had started was removed.")
         return stop.exit_code
 
 

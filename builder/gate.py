@@ -7,7 +7,9 @@ skips or narrows the gate.
 
 Stopped from outside (Ctrl-C, SIGTERM), the gate interrupts pytest (which then runs its clean-up), kills what is
 left of its process group, and — because this process is a child subreaper — also any process a test started in
-a session of its own (a server, a browser), so no test process outlives the publish.
+a session of its own (a server, a browser), so no test process outlives the publish. Killed outright (kill -9),
+the publish cannot clean up, but pytest is interrupted all the same (the kernel sends it SIGINT when its parent
+dies) and the next publish removes the staging folder.
 """
 import ctypes
 import os
@@ -20,7 +22,7 @@ from .refusal import Refusal
 
 PUBLISHES_ITSELF = ["tests/test_publish.py", "tests/test_bad_inputs.py", "tests/test_release_integrity.py",
                     "tests/test_litter.py"]
-PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER = 1, 36  # linux/prctl.h
 GRACE_SECONDS = 10  # for pytest to run its clean-up after an interrupt
 
 
@@ -33,7 +35,8 @@ def run(site_folder, root):
     """The suite against site_folder; raises Refusal if a test fails."""
     become_subreaper()
     env = dict(os.environ, BUDGET_SITE=str(site_folder), PYTHONDONTWRITEBYTECODE="1")  # nothing written into site/
-    process = subprocess.Popen(command(root), cwd=root, env=env, start_new_session=True)
+    process = subprocess.Popen(command(root), cwd=root, env=env, start_new_session=True,
+                               preexec_fn=interrupt_when_orphaned)
     try:
         code = process.wait()
     except BaseException:
@@ -47,10 +50,18 @@ def run(site_folder, root):
                       "the code, then publish again.")
 
 
+def prctl(option, value):
+    ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+
+
 def become_subreaper():
     """Orphans of our descendants become our children (not init's), so stop_orphans can find them."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
+
+
+def interrupt_when_orphaned():
+    """In pytest's process, before it starts: SIGINT (pytest then cleans up) as soon as the publish dies."""
+    prctl(PR_SET_PDEATHSIG, signal.SIGINT)
 
 
 def stop(process):

@@ -18,6 +18,7 @@ class Terminated(BaseException):
         super().__init__(signum)
         self.signum = signum
         self.name = signal.Signals(signum).name
+        self.released = None  # a publish stopped after its release was complete: that release
 
     @property
     def exit_code(self):

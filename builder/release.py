@@ -21,7 +21,7 @@ from pathlib import Path
 from . import bundle, deploy, gate
 from .changelog import make_log
 from .integrity import IntegrityError, read_checksums, verify
-from .interrupts import uninterrupted
+from .interrupts import Terminated, uninterrupted
 from .refusal import Refusal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +98,7 @@ def publish(env, now, say=print):
     dist_existed = DIST.is_dir()
     DIST.mkdir(exist_ok=True)
     held = lock(DIST)
-    staging = None
+    staging = made = None
     try:
         clear_staging(DIST)
         previous, previous_folder = previous_release(DIST)
@@ -131,20 +131,27 @@ def publish(env, now, say=print):
         release = DIST / version
         with uninterrupted():
             os.rename(staging, release)  # atomic; refuses to replace an existing (non-empty) release
-            staging = None
+            staging, made = None, release
+    except Terminated as stop:
+        stop.released = made  # stopped just after the rename: the release is complete, and publish.py says so
+        raise
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         os.close(held)
         if not dist_existed and not any(DIST.iterdir()):
             DIST.rmdir()
-    if target is None:
-        say(how_to_deploy(release))
+    try:
+        if target is None:
+            say(how_to_deploy(release))
+            return release
+        say(f"5. 部署 deploy ({target})")
+        deploy.deploy(target, release, env)
+        say(f"已发布并部署 published and deployed: dist/{version}/")
         return release
-    say(f"5. 部署 deploy ({target})")
-    deploy.deploy(target, release, env)
-    say(f"已发布并部署 published and deployed: dist/{version}/")
-    return release
+    except Terminated as stop:
+        stop.released = release
+        raise
 
 
 def release_folder(name):

@@ -78,6 +78,13 @@ def clear_leftovers(site):
                 shutil.rmtree(path, ignore_errors=True)
 
 
+def discard_unfinished(site):
+    """Remove this process's unfinished build folders (a build stopped half way, wherever it stopped)."""
+    for folder in builds_folder(site).glob("*" + PARTIAL):
+        if creator(folder) == os.getpid():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def link_configuration(folder, copy=False):
     """settings.json, templates/, plugins/, static/ into a site folder: symlinks to the repository (edits show on
     the next start), or copies for a release that must stand alone."""
@@ -135,7 +142,3 @@ def prune(site):
     for old in folders[:-KEEP_BUILDS]:
         if old.resolve() != current:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def discard(folder):
-    shutil.rmtree(folder, ignore_errors=True)
