@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -198,8 +197,3 @@ def assert_refused(result, *fragments, unchanged="dist/ and the running site are
         assert fragment in result.stderr, (fragment, result.stderr)
     if unchanged:
         assert unchanged in result.stderr, result.stderr
-
-
-def copy_tree(source, target):
-    shutil.copytree(source, target, symlinks=True)
-    return target
