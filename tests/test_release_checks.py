@@ -13,7 +13,8 @@ import pytest
 def changes_db(built):
     """The release's change log (changes.db), or None in a development build."""
     if not (built / "changes.db").exists():
-        return None
+        yield None
+        return
     conn = sqlite3.connect(f"file:{built / 'changes.db'}?mode=ro", uri=True)
     yield conn
     conn.close()
@@ -73,3 +74,13 @@ def test_databases_are_sound(built, budget_db, changes_db):
     assert set(inspected) == expected
     if changes_db is not None:
         assert changes_db.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+async def test_the_changes_database_is_served_with_its_documentation(ds, changes_db):
+    if changes_db is None:  # a development build: no such database
+        assert (await ds.client.get("/changes/changelog")).status_code == 404
+        return
+    for table, title in (("releases", "历次发布 Releases"), ("changelog", "更正记录 Change log")):
+        response = await ds.client.get(f"/changes/{table}")
+        assert response.status_code == 200 and title in response.text, table
+        assert (await ds.client.get(f"/changes/{table}.csv?_size=max")).status_code == 200
