@@ -38,7 +38,7 @@ DATASETTE = Path(sys.executable).parent / "datasette"
 # Pages a CDN would mostly answer from its cache, and requests no cache can answer (a new query string each time),
 # which must reach a replica.
 CACHED = ["/", "/assets/site.css", "/budget/special_funds/2019-shifeng-minzheng-07", "/forms/2019/shifeng-minzheng/1"]
-UNCACHED = "/budget/special_funds.json?_shape=array&_size=3&_request={n}"
+UNCACHED = "/budget/special_funds.json?_shape=array&_size=3&_request={run}-{n}"
 
 
 def render(template, **values):
@@ -56,6 +56,7 @@ class Replica:
         self.site, self.port, self.process = site, free_port(), None
 
     def start(self):
+        self.kill()  # never two at once on this port
         env = dict(os.environ, PYTHONPATH=str(ROOT))  # the plugins import builder.*
         self.process = subprocess.Popen([str(DATASETTE), "serve", str(self.site), "--host", "127.0.0.1", "--port",
                                          str(self.port)], env=env, start_new_session=True,
@@ -66,7 +67,9 @@ class Replica:
                 httpx.get(f"http://127.0.0.1:{self.port}/-/versions.json", timeout=2)
                 return self
             except httpx.TransportError:
-                assert self.process.poll() is None and time.monotonic() < deadline, "replica did not start"
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.kill()
+                    raise RuntimeError("replica did not start") from None
                 time.sleep(0.1)
 
     def kill(self, signum=signal.SIGKILL):
@@ -79,21 +82,22 @@ class Replica:
                 self.process.wait(timeout=10)
 
 
-@pytest.fixture
-def balanced(built, tmp_path):
+@pytest.fixture(scope="module")
+def balanced(built, tmp_path_factory):
     """Two replicas of the site behind nginx; yields (base URL, replicas, nginx's access log)."""
     assert shutil.which("nginx"), "nginx is missing: apt-get install nginx-light (.ci/run installs it)"
-    replicas = [Replica(built).start(), Replica(built).start()]
-    run_dir, port = tmp_path / "nginx", free_port()
-    run_dir.mkdir()
-    (run_dir / "nginx.conf").write_text(render(
-        ROOT / "deploy" / "nginx.conf", USER=getpass.getuser(), RUN_DIR=str(run_dir), LISTEN=f"127.0.0.1:{port}",
-        REPLICA_1=f"127.0.0.1:{replicas[0].port}", REPLICA_2=f"127.0.0.1:{replicas[1].port}"), encoding="utf-8")
-    nginx = subprocess.Popen(["nginx", "-p", str(run_dir), "-c", str(run_dir / "nginx.conf"), "-e",
-                              str(run_dir / "error.log"), "-g", "daemon off;"], start_new_session=True,
-                             stderr=subprocess.PIPE)
+    replicas, nginx = [Replica(built), Replica(built)], None
+    run_dir, port = tmp_path_factory.mktemp("nginx"), free_port()
     base = f"http://127.0.0.1:{port}"
     try:
+        for replica in replicas:
+            replica.start()
+        (run_dir / "nginx.conf").write_text(render(
+            ROOT / "deploy" / "nginx.conf", USER=getpass.getuser(), RUN_DIR=str(run_dir), LISTEN=f"127.0.0.1:{port}",
+            REPLICA_1=f"127.0.0.1:{replicas[0].port}", REPLICA_2=f"127.0.0.1:{replicas[1].port}"), encoding="utf-8")
+        nginx = subprocess.Popen(["nginx", "-p", str(run_dir), "-c", str(run_dir / "nginx.conf"), "-e",
+                                  str(run_dir / "error.log"), "-g", "daemon off;"], start_new_session=True,
+                                 stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -105,8 +109,9 @@ def balanced(built, tmp_path):
                 time.sleep(0.1)
         yield base, replicas, run_dir / "access.log"
     finally:
-        os.killpg(nginx.pid, signal.SIGTERM)
-        nginx.wait(timeout=20)
+        if nginx is not None:
+            os.killpg(nginx.pid, signal.SIGTERM)
+            nginx.wait(timeout=20)
         for replica in replicas:
             replica.kill()
 
@@ -114,13 +119,13 @@ def balanced(built, tmp_path):
 async def load(base, seconds, faults):
     """CONNECTIONS clients asking in turn for cached pages and uncached queries for `seconds`, while faults()
     runs. Returns (answered, lost [(path, what went wrong)])."""
-    answered, lost, counter = [], [], iter(range(10**9))
+    answered, lost, counter, run = [], [], iter(range(10**9)), time.time_ns()
     deadline = time.monotonic() + seconds
 
     async def client(number, http):
         while time.monotonic() < deadline:
             n = next(counter)
-            path = UNCACHED.format(n=n) if n % 2 else CACHED[n // 2 % len(CACHED)]
+            path = UNCACHED.format(run=run, n=n) if n % 2 else CACHED[n // 2 % len(CACHED)]
             try:
                 response = await http.get(path)
                 complete = response.status_code == 200 and (
@@ -136,11 +141,11 @@ async def load(base, seconds, faults):
     return answered, lost
 
 
-def upstream_log(access_log):
-    """The replicas (ports) each request was sent to, in order, for every request nginx sent on; "none" is logged
-    when nginx found no replica up."""
+def upstream_log(access_log, start=0):
+    """The replicas (ports) each request was sent to, in order, for every request nginx sent on after byte `start`
+    of its log; "none" is logged when nginx found no replica up."""
     tried = []
-    for line in access_log.read_text(encoding="utf-8").splitlines():
+    for line in access_log.read_bytes()[start:].decode("utf-8").splitlines():
         found = re.search(r"upstream=(\S+(?:, \S+)*) upstream_status", line)
         if found and found.group(1) != "-":
             tried.append([int(a.rsplit(":", 1)[1]) if ":" in a else "none" for a in found.group(1).split(", ")])
@@ -150,6 +155,10 @@ def upstream_log(access_log):
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "crashed"])
 async def test_killing_a_replica_under_load_loses_no_request(balanced, signum):
     base, replicas, access_log = balanced
+    for replica in replicas:  # both up, whatever the test before did
+        if replica.process.poll() is not None:
+            await asyncio.to_thread(replica.start)
+    logged_before = access_log.stat().st_size  # this test's requests only
     kills = []  # (port, signal)
 
     async def kill(replica, how):
@@ -171,7 +180,7 @@ async def test_killing_a_replica_under_load_loses_no_request(balanced, signum):
 
     start = time.monotonic()
     answered, lost = await load(base, SECONDS, faults)
-    tried = upstream_log(access_log)
+    tried = upstream_log(access_log, logged_before)
     retried = [ports for ports in tried if len(ports) > 1]
     print(f"{signal.Signals(signum).name}: {SECONDS} s, {CONNECTIONS} connections, {len(kills)} replica kill(s): "
           f"{len(answered)} answered, {len(lost)} lost {lost}; {len(tried)} reached a replica, {len(retried)} of "
