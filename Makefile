@@ -4,9 +4,9 @@ PYTHON ?= python3
 # .venv: building, serving in development and testing (build.txt + test.txt; no datasette-hashed-urls, no rich).
 VENV := .venv
 BIN := $(VENV)/bin
-# The release's server alone (runtime.txt, what a bundle installs): tests/test_publish.py serves bundles with it.
+# The release's server alone (runtime.txt, what a bundle installs): tests/browser/test_publish.py serves releases with it.
 RUNTIME_VENV := $(VENV)/runtime
-# The Frictionless validator that tests/test_datapackage.py runs; apart because it brings rich (frictionless.in).
+# The Frictionless validator that tests/unit/test_datapackage.py runs; apart because it brings rich (frictionless.in).
 FRICTIONLESS_VENV := $(VENV)/frictionless
 PORT ?= 8001
 HOST ?= 127.0.0.1
@@ -23,7 +23,7 @@ BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json $(wildcard q
 	$(wildcard builder/*.py builder/*/*.py) $(SOURCE_DIR) $(wildcard $(SOURCE_DIR)/* $(SOURCE_DIR)/*/*) \
 	$(DATA_DIR) $(wildcard $(DATA_DIR)/*/ $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 
-.PHONY: serve test build clean lock run publish bench soak system-packages bench-system-packages FORCE import \
+.PHONY: serve test build clean lock run publish deploy bench soak system-packages bench-system-packages FORCE import \
 	import-needs-source
 
 serve: build run
@@ -51,9 +51,10 @@ bench-system-packages:
 
 # The long reliability tests: 60 s at 32 connections, and many freshly random fuzzed inputs.
 soak: system-packages $(VENV)/.installed
-	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability.py tests/test_fuzz_inputs.py
+	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_reliability.py \
+		tests/unit/test_fuzz_inputs.py tests/browser/test_replicas.py
 
-# Check data/, build into a new folder, run the tests on it, assemble dist/<version>/ and deploy it if
+# Check data/, build into a new folder, run the whole test suite on it, assemble dist/<version>/ and deploy it if
 # PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an earlier release.
 publish: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed
 	$(BIN)/python publish.py
@@ -68,7 +69,16 @@ import-needs-source:
 	@echo "Give the document to import: make import SOURCE=path/to/file [FORCE=1]" >&2
 	@exit 2
 
+# Deploy an existing release, unchanged, after checking it against its SHA256SUMS: make deploy RELEASE=dist/<version>
+# with PUBLISH_TARGET as for publish.
+deploy: $(VENV)/.installed $(RUNTIME_VENV)/.installed
+	$(BIN)/python publish.py --deploy "$(RELEASE)"
+
 build: $(SITE)/budget.db
+
+# Never let make delete the target when a build is interrupted: $(SITE)/budget.db is, through the link, the
+# database of the build the site is serving (builder/site.py cleans up an unfinished build itself).
+.PRECIOUS: $(SITE)/budget.db
 
 $(SITE)/budget.db: $(VENV)/.installed $(BUILD_INPUTS)
 	@$(BIN)/python build_db.py --data $(DATA_DIR) --source $(SOURCE_DIR) --site $(SITE)

@@ -60,11 +60,11 @@ def build(data_dir="data", site_dir="site", source_dir=SOURCE):
     """Build data_dir (and the documents in source_dir) into a new folder and make site_dir point at it.
     Returns (tables, notices)."""
     tables, notices = derive(data_dir, source_dir)
-    folder = site.new_build_folder(site_dir)
     try:
+        folder = site.new_build_folder(site_dir)
         write_site_folder(folder, tables, data_dir, source_dir)
         site.switch(site_dir, folder)
-    except BaseException:
-        site.discard(folder)
+    except BaseException:  # a problem, or a stop (Ctrl-C, SIGTERM) at any point: SIGTERM may come right after mkdir
+        site.discard_unfinished(site_dir)
         raise
     return tables, notices

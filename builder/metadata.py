@@ -21,7 +21,7 @@ class MetadataError(Exception):
 
 def read_metadata(path=METADATA):
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        metadata = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -30,6 +30,27 @@ def read_metadata(path=METADATA):
             "常见原因：说明文字中有“: ”（冒号加空格），请改用中文冒号“：”或给整段文字加引号。\n"
             f"    {path} line {line}, column {column}: not valid YAML ({getattr(error, 'problem', error)}). "
             "Usually a ': ' inside a description: use a full-width colon or quote the text.") from None
+    check_shape(metadata, path)
+    return metadata
+
+
+def check_shape(metadata, path):
+    """The parts the build and the site read as "name: value" mappings must be mappings: a stray "- " or a wrong
+    indent turns one into a list or a piece of text, which would otherwise fail deep inside the build."""
+    def mapping(value, key):
+        if value is not None and not isinstance(value, dict):
+            zh, en = ("列表", "a list") if isinstance(value, list) else ("一段文字", f"the text {value!r:.40}")
+            raise MetadataError(
+                f"{path}：{key} 应为“名称: 内容”形式的映射，现在是{zh}。常见原因：多了“- ”或缩进不对。\n"
+                f"    {path}: {key} must be a mapping of 'name: value' entries, found {en}. "
+                "Usually a stray '- ' or a wrong indent.")
+        return value or {}
+
+    for name, database in mapping(mapping(metadata, "（整个文件 the whole file）").get("databases"), "databases").items():
+        database = mapping(database, f"databases.{name}")
+        for part in ("tables", "queries"):
+            for entry, options in mapping(database.get(part), f"databases.{name}.{part}").items():
+                mapping(options, f"databases.{name}.{part}.{entry}")
 
 
 def site_metadata(tables=None, path=METADATA):

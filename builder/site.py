@@ -8,22 +8,29 @@
                                       folders in a development build; copies in a release)
         downloads/, source/           the data package and the original documents, served at /downloads, /source
 
-A build is written into a new folder beside the others and only then becomes `site`: a failed build leaves the
-site exactly as it was, and a server started on the resolved folder (`make serve` does) keeps serving one
-consistent build until it is restarted on the next. The newest few builds are kept for servers still using them.
+A build is written into a new folder beside the others (named `<stamp>-<pid>-<n>.partial` while it is being
+written) and only then becomes `site`: a failed build leaves the site exactly as it was, and a server started on the
+resolved folder (`make serve` does) keeps serving one consistent build until it is restarted on the next. The newest
+few builds are kept for servers still using them. A build killed outright (kill -9, power cut) leaves its
+`.partial` folder, or the link it was about to rename into place; the next build removes those of processes that
+are gone, before it starts.
 """
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import time
 from pathlib import Path
 
+from .interrupts import uninterrupted
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGURATION = ["settings.json", "templates", "plugins", "static"]
 DATABASES = ["budget.db", "filings.db"]
 KEEP_BUILDS = 3
+PARTIAL = ".partial"  # the suffix of a folder still being written; .site.builds/ is git-ignored as a whole
 
 
 def builds_folder(site):
@@ -32,9 +39,50 @@ def builds_folder(site):
 
 
 def new_build_folder(site):
-    folder = builds_folder(site) / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    clear_leftovers(site)
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    folder = builds_folder(site) / (stamp + PARTIAL)
     folder.mkdir(parents=True)
     return folder
+
+
+def process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def creator(path):
+    """The process id in a build folder's or a temporary link's name (<stamp>-<pid>-<n>.partial, .site.link-<pid>)."""
+    found = re.search(r"-(\d+)-\d+" + re.escape(PARTIAL) + r"$|\.link-(\d+)$", path.name)
+    return int(found.group(1) or found.group(2)) if found else None
+
+
+def clear_leftovers(site):
+    """Remove what builds killed outright left behind: unfinished folders and temporary links of dead processes.
+    A build still running (its process alive) is left alone."""
+    site = Path(site)
+    builds = builds_folder(site)
+    leftovers = list(builds.glob("*" + PARTIAL)) if builds.is_dir() else []
+    leftovers += list(site.parent.glob(f".{site.name}.link-*"))
+    for path in leftovers:
+        pid = creator(path)
+        if pid is not None and not process_alive(pid):
+            if path.is_symlink() or path.is_file():
+                path.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def discard_unfinished(site):
+    """Remove this process's unfinished build folders (a build stopped half way, wherever it stopped)."""
+    for folder in builds_folder(site).glob("*" + PARTIAL):
+        if creator(folder) == os.getpid():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def link_configuration(folder, copy=False):
@@ -44,7 +92,7 @@ def link_configuration(folder, copy=False):
         source = ROOT / name
         if copy:
             if source.is_dir():
-                shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+                shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
             else:
                 shutil.copyfile(source, folder / name)
         else:
@@ -74,21 +122,23 @@ def switch(site, folder):
     if site.exists() and not site.is_symlink():
         raise FileExistsError(f"{site} 是普通文件夹，不是构建生成的链接；请先删除或改名。 {site} is a plain folder, "
                               "not the link a build makes; remove or rename it first.")
-    link = site.parent / f".{site.name}.link-{os.getpid()}"
-    if link.is_symlink():
-        link.unlink()
-    os.symlink(os.path.relpath(folder, site.parent), link)
-    os.replace(link, site)
+    with uninterrupted():  # a stop between the two renames would leave a finished build that is not the site
+        if folder.name.endswith(PARTIAL):  # complete now: give it its final name before anything points at it
+            finished = folder.with_name(folder.name.removesuffix(PARTIAL))
+            os.rename(folder, finished)
+            folder = finished
+        link = site.parent / f".{site.name}.link-{os.getpid()}"
+        if link.is_symlink():
+            link.unlink()
+        os.symlink(os.path.relpath(folder, site.parent), link)
+        os.replace(link, site)
     prune(site)
 
 
 def prune(site):
-    folders = sorted((p for p in builds_folder(site).iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    folders = sorted((p for p in builds_folder(site).iterdir() if p.is_dir() and not p.name.endswith(PARTIAL)),
+                     key=lambda p: p.stat().st_mtime)
     current = Path(site).resolve()
     for old in folders[:-KEEP_BUILDS]:
         if old.resolve() != current:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def discard(folder):
-    shutil.rmtree(folder, ignore_errors=True)

@@ -1,7 +1,8 @@
 """/changelog (更正记录): what each release added, removed and corrected compared with the one before.
 
-publish.py writes the `releases` and `changelog` tables into a release's budget.db; a development build has
-neither, and a first release has no changes, so the page then says 首次发布 (first release).
+A release's site folder holds its own database changes.db (tables `releases` and `changelog`, written by
+`make publish`, builder/changelog.py); budget.db never holds the log. A development build has no changes database,
+and a first release has no changes, so the page then says 首次发布 (first release).
 """
 import json
 
@@ -9,6 +10,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 KIND_ORDER = ["更正", "删除", "新增"]
+CHANGES = "changes"  # the database: changes.db in the site folder
 
 
 @hookimpl
@@ -22,8 +24,8 @@ def table_title(datasette, table):
 
 
 async def changelog_page(datasette, request):
-    db = datasette.get_database("budget")
-    tables = set(await db.table_names())
+    db = datasette.databases.get(CHANGES)
+    tables = set(await db.table_names()) if db is not None else set()
     releases = []
     if {"releases", "changelog"} <= tables:
         releases = [dict(r) for r in await db.execute("select * from releases order by 序号 desc")]
@@ -45,4 +47,5 @@ async def changelog_page(datasette, request):
                 {"table": table, "title": table_title(datasette, table), "record": record, "cells": cells}
                 for (table, record), cells in corrections.items()]
     return Response.html(await datasette.render_template(
-        "changelog.html", {"releases": releases, "has_log": "changelog" in tables}, request=request))
+        "changelog.html", {"releases": releases, "has_log": "changelog" in tables, "log_database": CHANGES},
+        request=request))

@@ -1,0 +1,78 @@
+"""The corpus in tests/bad_inputs/ (see its README): real mistakes Excel and WPS users make, each refused by both
+`make publish` (publish.py) and `make build` (build_db.py) with messages naming file, line, column and the fix, a
+non-zero exit and no traceback, while the published release in dist/ and the site folder stay byte-identical."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from release_helpers import clean_env, copy_repository, run_publish, tree_sums
+
+CORPUS = ROOT / "tests" / "bad_inputs"
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+
+
+def expectations(case):
+    lines = (CORPUS / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return lines[0], [line for line in lines[1:] if line.strip()]
+
+
+def test_the_corpus_has_at_least_25_described_cases():
+    assert len(CASES) >= 25
+    for case in CASES:
+        description, fragments = expectations(case)
+        assert description.startswith("# ") and fragments, case
+        assert [p for p in (CORPUS / case).rglob("*") if p.is_file() and p.name != "expected.txt"], case
+
+
+BUILD = [sys.executable, "build_db.py", "--data", "data", "--site", "site"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A repository copy with a published release in dist/ and a development site, both built from good data."""
+    repo = copy_repository(tmp_path_factory.mktemp("repo"))
+    result = run_publish(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = subprocess.run(BUILD, cwd=repo, capture_output=True, text=True, env=clean_env())
+    assert built.returncode == 0, built.stderr
+    return repo
+
+
+def published_state(repo):
+    """SHA-256 of every file in dist/, where `site` points, every file of that build, and the list of builds."""
+    state = {f"dist/{name}": digest for name, digest in tree_sums(repo / "dist").items()}
+    state.update({f"site/{name}": digest for name, digest in tree_sums((repo / "site").resolve()).items()})
+    state["site"] = os.readlink(repo / "site")
+    state["builds"] = sorted(p.name for p in (repo / ".site.builds").iterdir())
+    return state
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_refused_and_changes_nothing(site, case):
+    shutil.rmtree(site / "data")
+    shutil.copytree(ROOT / "data", site / "data")
+    for source in (CORPUS / case).rglob("*"):
+        if source.is_file() and source.name != "expected.txt":
+            target = site / "data" / source.relative_to(CORPUS / case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+    before = published_state(site)
+    assert "site/budget.db" in before and any(name.startswith("dist/") for name in before)
+    runs = {  # both at once: two cores
+        "publish.py": subprocess.Popen([sys.executable, "publish.py"], cwd=site, env=clean_env(),
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        "build_db.py": subprocess.Popen(BUILD, cwd=site, env=clean_env(), stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True),
+    }
+    _, fragments = expectations(case)
+    for command, process in runs.items():
+        stdout, stderr = process.communicate(timeout=120)
+        assert process.returncode != 0, (command, stdout)
+        assert "Traceback" not in stdout + stderr, (command, stderr)
+        for fragment in fragments:
+            assert fragment in stderr, (command, fragment, stderr)
+    assert published_state(site) == before
