@@ -71,7 +71,7 @@ import-needs-source:
 
 # Deploy an existing release, unchanged, after checking it against its SHA256SUMS: make deploy RELEASE=dist/<version>
 # with PUBLISH_TARGET as for publish.
-deploy: $(VENV)/.installed $(RUNTIME_VENV)/.installed
+deploy: $(VENV)/.installed
 	$(BIN)/python publish.py --deploy "$(RELEASE)"
 
 build: $(SITE)/budget.db

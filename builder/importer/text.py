@@ -1,4 +1,4 @@
-"""Reader of the text rendering of the forms, as source/000_01da6cf496e5ce38.txt.
+"""Reader of the text rendering of the forms, as source/2019/shifeng-minzheng.txt (published as 000_01da6cf496e5ce38.txt).
 
 Each form is a title line, a blank line, the 编制单位 … 单位：万元 line (form 3 has none) and then its cells,
 one per line, each line starting with a tab; a lone tab is an empty cell, and a line without a tab right after a

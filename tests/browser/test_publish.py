@@ -82,7 +82,7 @@ def test_a_release_is_a_standalone_site_folder_and_how_to_run_it(published):
     site = release / "site"
     for name in ("budget.db", "filings.db", "changes.db", "inspect-data.json", "metadata.yml", "settings.json",
                  "templates/base.html", "templates/changelog.html", "plugins/changelog_page.py", "static/site.css",
-                 "downloads/datapackage.json", "downloads/special_funds.csv", "source/000_01da6cf496e5ce38.txt"):
+                 "downloads/datapackage.json", "downloads/special_funds.csv", "source/2019/shifeng-minzheng.txt"):
         assert (site / name).is_file(), name
     for name in ("builder/__init__.py", "requirements.txt", "Dockerfile", "SHA256SUMS", "CHANGELOG.json", "更正记录.md"):
         assert (release / name).is_file(), name
