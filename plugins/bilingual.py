@@ -51,3 +51,4 @@ def bilingual(text):
 def prepare_jinja2_environment(env):
     env.filters["zh"] = chinese_part
     env.filters["bilingual"] = bilingual
+    env.globals["split_bilingual"] = split_bilingual

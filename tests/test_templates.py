@@ -196,7 +196,9 @@ async def test_filter_operators_in_chinese_with_unchanged_values(ds, counts):
     html = (await ds.client.get("/budget/performance_indicators?二级指标=生态效益指标")).text
     assert '<option value="exact" selected>等于 =</option>' in html
     assert '<option value="contains">包含</option>' in html
-    assert '<option value="isnull__1">为空值（null）</option>' in html
+    assert '<option value="isnull__1">为空值（NULL）</option>' in html
+    assert '<option value="like">模糊匹配（% 代表任意字符）</option>' in html
+    assert '<option value="glob">通配符匹配（* 代表任意字符）</option>' in html
     # The form still filters: Datasette reads the same field names and redirects to the filtered table.
     response = await ds.client.get(
         "/budget/performance_indicators?_filter_column=二级指标&_filter_op=exact&_filter_value=生态效益指标")
