@@ -218,7 +218,9 @@ def can_render_xlsx(view_name, columns):
     return view_name in ("table", "query", "database") and bool(columns)
 
 
-async def render_xlsx(datasette, request, database, table, query_name, columns, rows, data):
+async def render_xlsx(datasette, request, database, table, query_name, columns, rows, data, view_name):
+    if not can_render_xlsx(view_name, columns):  # asked for by address where no link offers it
+        return None  # Datasette answers 404
     name = table or query_name
     title = title_for(datasette, database, name)
     page = datasette.absolute_url(request, request.full_path.replace(".xlsx", "", 1))
