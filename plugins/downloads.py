@@ -135,10 +135,11 @@ def asgi_wrapper(datasette):
 
 
 def with_labels(columns, rows, expanded):
-    """Like Datasette's CSV: a foreign key expanded with _labels keeps its id and gains a <column>_label column."""
+    """Like Datasette's CSV (<column>_label): a foreign key expanded with _labels keeps its id and is followed by
+    a <column>（名称） column with the name of what it points to."""
     if not expanded:
         return list(columns), [tuple(row) for row in rows]
-    headings = [h for c in columns for h in ([c, f"{c}_label"] if c in expanded else [c])]
+    headings = [h for c in columns for h in ([c, f"{c}（名称）"] if c in expanded else [c])]
     out = []
     for row in rows:
         cells = []

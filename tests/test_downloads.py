@@ -151,6 +151,21 @@ async def test_table_as_xlsx(ds, budget_db):
     assert about["网址"].endswith("/budget/special_funds?_size=max")
 
 
+async def test_linked_ids_keep_their_value_and_gain_a_name(ds, budget_db):
+    page = (await ds.client.get("/budget/performance_indicators")).text
+    link = html.unescape(re.search(r'<a href="([^"]*\.xlsx[^"]*)">Excel 表格（XLSX）</a>', page).group(1))
+    assert "_labels=on" in link  # as the page shows it: foreign keys with the names they point to
+    book, _, chinese = await workbook(ds, link)
+    assert chinese == "绩效指标（表2）.xlsx"
+    header, *rows = list(book.worksheets[0].values)
+    assert header[header.index("专项_id") + 1] == "专项_id（名称）"
+    names = dict(budget_db.execute("select id, 专项名称 from special_funds").fetchall())
+    assert len(rows) == budget_db.execute("select count(*) from performance_indicators").fetchone()[0]
+    for row in rows:
+        fund = row[header.index("专项_id")]
+        assert fund in names and row[header.index("专项_id（名称）")] == names[fund]
+
+
 async def test_integer_ids_are_text_and_text_is_never_a_formula(ds, budget_db):
     book, _, chinese = await workbook(ds, "/budget/search_index.xlsx?_size=5")
     sheet = book.worksheets[0]
