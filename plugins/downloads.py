@@ -82,6 +82,19 @@ def download_name(datasette, path):
     return title_for(datasette, database, name) + ".csv", ascii_name + ".csv"
 
 
+def csv_download_start(start, names, added_bytes):
+    """The response's start message as a download: CSV type, Chinese file name, length grown by the BOM."""
+    headers = []
+    for name, value in start.get("headers", []):
+        if name.lower() == b"content-length":
+            value = str(int(value) + added_bytes).encode()
+        if name.lower() not in (b"content-type", b"content-disposition"):
+            headers.append((name, value))
+    headers += [(b"content-type", b"text/csv; charset=utf-8"),
+                (b"content-disposition", content_disposition(*names).encode("ascii"))]
+    return dict(start, headers=headers)
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
@@ -93,33 +106,20 @@ def asgi_wrapper(datasette):
             names = download_name(datasette, scope["path"]) if static_file or "_dl" in query else None
             if names is None:
                 return await app(scope, receive, send)
-            state = {"csv": False, "first": True, "length": None}
+            held = []  # a CSV's start message, sent with the first body chunk once the BOM is decided
 
             async def send_excel_ready(message):
                 if message["type"] == "http.response.start":
-                    headers = [(k, v) for k, v in message.get("headers", [])]
-                    content_type = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
-                    state["csv"] = message["status"] == 200 and content_type.startswith((b"text/csv", b"text/plain"))
-                    if state["csv"]:
-                        state["length"] = next((int(v) for k, v in headers if k.lower() == b"content-length"), None)
-                        headers = [(k, v) for k, v in headers if k.lower() not in (b"content-disposition",
-                                                                                    b"content-type")]
-                        headers += [(b"content-type", b"text/csv; charset=utf-8"),
-                                    (b"content-disposition", content_disposition(*names).encode("ascii"))]
-                        state["headers"] = headers
-                        state["start"] = dict(message, headers=headers)
-                        return  # sent with the first body chunk, once it is known whether a BOM is added
-                elif message["type"] == "http.response.body" and state["csv"] and state["first"]:
-                    state["first"] = False
+                    headers = {k.lower(): v for k, v in message.get("headers", [])}
+                    if message["status"] == 200 and headers.get(b"content-type", b"").startswith(
+                            (b"text/csv", b"text/plain")):
+                        held.append(message)
+                        return
+                elif message["type"] == "http.response.body" and held:
                     body = message.get("body", b"")
-                    start = state.pop("start")
-                    if not body.startswith(BOM):
-                        body = BOM + body
-                        if state["length"] is not None:
-                            start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-                            start["headers"].append((b"content-length", str(state["length"] + len(BOM)).encode()))
-                    await send(start)
-                    message = dict(message, body=body)
+                    added = b"" if body.startswith(BOM) else BOM  # the package files have theirs already
+                    await send(csv_download_start(held.pop(), names, len(added)))
+                    message = dict(message, body=added + body)
                 await send(message)
 
             await app(scope, receive, send_excel_ready)
