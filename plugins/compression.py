@@ -28,8 +28,9 @@ def accepts_gzip(scope):
 
 def gzip_wrapper(app):
     async def compressed(scope, receive, send):
-        if scope["type"] != "http" or scope["method"] == "HEAD" or not accepts_gzip(scope):
+        if scope["type"] != "http" or scope["method"] == "HEAD":
             return await app(scope, receive, send)
+        gzip_ok = accepts_gzip(scope)
         state = {"start": None, "compressor": None, "passthrough": False}
 
         async def send_compressed(message):
@@ -46,9 +47,10 @@ def gzip_wrapper(app):
             body, more = message.get("body", b""), message.get("more_body", False)
             if state["start"] is not None:
                 start, state["start"] = state["start"], None
-                if not more and len(body) < SMALLEST:
+                if not gzip_ok or (not more and len(body) < SMALLEST):
                     state["passthrough"] = True
-                    await send(start)
+                    # A cache in front keeps one copy per Accept-Encoding, never handing gzip to who can't read it.
+                    await send(dict(start, headers=with_vary(start.get("headers", []))))
                     return await send(message)
                 state["compressor"] = zlib.compressobj(LEVEL, zlib.DEFLATED, 31)  # wbits 31: gzip container
                 await send(dict(start, headers=gzip_headers(start.get("headers", []))))
@@ -64,21 +66,23 @@ def gzip_wrapper(app):
     return compressed
 
 
+def with_vary(headers):
+    vary = [v for k, v in headers if k.lower() == b"vary"]
+    if not any(b"accept-encoding" in v.lower() for v in vary):
+        vary.append(b"Accept-Encoding")
+    return [(k, v) for k, v in headers if k.lower() != b"vary"] + [(b"vary", b", ".join(vary))]
+
+
 def gzip_headers(headers):
-    kept, vary = [], []
+    kept = []
     for name, value in headers:
         lower = name.lower()
         if lower == b"content-length":
             continue  # unknown until the end; the response is sent chunked
-        if lower == b"vary":
-            vary.append(value)
-            continue
         if lower == b"etag" and not value.startswith(b"W/"):
             value = b"W/" + value  # the bytes differ from the uncompressed response's
         kept.append((name, value))
-    if not any(b"accept-encoding" in v.lower() for v in vary):
-        vary.append(b"Accept-Encoding")
-    return kept + [(b"content-encoding", b"gzip"), (b"vary", b", ".join(vary))]
+    return with_vary(kept) + [(b"content-encoding", b"gzip")]
 
 
 @hookimpl(wrapper=True)
