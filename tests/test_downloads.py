@@ -14,7 +14,6 @@ import pytest
 from datasette.app import Datasette
 from openpyxl import load_workbook
 
-from conftest import ROOT
 
 BOM = codecs.BOM_UTF8
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -193,11 +192,14 @@ async def test_saved_query_as_xlsx(ds, budget_db):
 
 
 @pytest.fixture(scope="module")
-def ds_ten_rows(built, metadata):
-    """The site as `make serve` runs it, but returning at most 10 rows per request."""
-    settings = json.loads((ROOT / "settings.json").read_text()) | {"max_returned_rows": 10}
-    return Datasette(immutables=[str(built / "budget.db"), str(built / "filings.db")], metadata=metadata,
-                     template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"), settings=settings)
+def ds_ten_rows(ds):
+    """The site the `ds` fixture serves, configured the same way but returning at most 10 rows per request."""
+    settings = {**ds.settings_dict(), "max_returned_rows": 10}
+    if ds.config_dir:
+        return Datasette(config_dir=ds.config_dir, settings=settings)
+    return Datasette(immutables=[db.path for db in ds.databases.values() if db.path], metadata=ds.metadata(),
+                     template_dir=ds.template_dir, plugins_dir=ds.plugins_dir, static_mounts=ds.static_mounts,
+                     settings=settings)
 
 
 async def test_xlsx_is_bounded_by_max_returned_rows(ds_ten_rows, budget_db):
