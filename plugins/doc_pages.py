@@ -6,7 +6,6 @@ from the data (a real fund id, the latest year) and from the saved queries in me
 is a working link (tests/test_doc_pages.py requests each).
 """
 import json
-import re
 import sqlite3
 import urllib.parse
 from pathlib import Path
@@ -19,22 +18,11 @@ from datasette.utils.asgi import Response
 # SQLite declared type -> how the dictionary names it (Chinese, English)
 TYPE_NAMES = {"INTEGER": ("整数", "integer"), "REAL": ("小数", "real number"), "FLOAT": ("小数", "real number"),
               "NUMERIC": ("数值", "number"), "TEXT": ("文本", "text"), "": ("不定", "any")}
-# A column doc in metadata.yml reads "中文说明 / English": split at the last " / " that English follows.
-ENGLISH_PART = re.compile(r"\s*/\s+(?=[A-Za-z(])")
 
 
 @hookimpl
 def register_routes():
     return [(r"^/dictionary$", dictionary_page), (r"^/api$", api_page)]
-
-
-def split_languages(text):
-    """'资金总额，万元 / amount, 10,000 yuan' -> ('资金总额，万元', 'amount, 10,000 yuan')."""
-    matches = list(ENGLISH_PART.finditer(text or ""))
-    if not matches:
-        return text or "", ""
-    last = matches[-1]
-    return text[: last.start()], text[last.end():]
 
 
 def downloads_package(datasette):
@@ -64,7 +52,8 @@ async def describe_database(datasette, name):
         links = {fk["column"]: fk for fk in await db.foreign_keys_for_table(table)} if table in tables else {}
         columns = []
         for column in await db.table_column_details(table):
-            zh, en = split_languages(column_docs.get(column.name))
+            # A column doc reads "中文说明 / English" (the rule is plugins/bilingual.py's).
+            zh, en = datasette.jinja_env.globals["split_bilingual"](column_docs.get(column.name))
             type_zh, type_en = TYPE_NAMES.get(column.type.upper(), (column.type, column.type))
             columns.append({"name": column.name, "type": column.type, "type_zh": type_zh, "type_en": type_en,
                             "is_pk": bool(column.is_pk), "notnull": bool(column.notnull),

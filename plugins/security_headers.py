@@ -4,8 +4,9 @@ The Content-Security-Policy lets the browser load nothing from any other origin.
 their exact text is one the site's own templates contain (a sha256 hash in the policy), so text that reached a
 page from the data could never run even if escaping failed somewhere. Style attributes stay allowed
 ('unsafe-inline' in style-src): Datasette's templates and the vega charts set them, and styles cannot run code.
-Only pages that load datasette-vega's bundle also get 'unsafe-eval': its vega build compiles chart expressions
-with new Function() and draws nothing without it.
+Only pages that can load datasette-vega's bundle (its address is in the page; static/charts-on-demand.js loads it
+when the chart panel is opened) also get 'unsafe-eval': its vega build compiles chart expressions with
+new Function() and draws nothing without it. The page is read here before compression.py gzips it.
 """
 import base64
 import hashlib

@@ -107,6 +107,10 @@ async def test_vega_bundle_loads_on_table_pages_only(visit):
     landing = (await visit("/")).page
     assert not [s for s in await script_sources(landing) if "vega" in s]
     table = (await visit("/budget/special_funds")).page
+    # …and there only when the reader opens the chart panel (static/charts-on-demand.js).
+    assert not [s for s in await script_sources(table) if "datasette_vega" in s]
+    await table.locator(".chart-launcher button").click()
+    await table.wait_for_selector("#graphForm")
     assert [s for s in await script_sources(table) if "datasette_vega" in s]
 
 
