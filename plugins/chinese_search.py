@@ -25,11 +25,23 @@ def query_terms(query):
 
 
 NOTHING = '""'  # the empty phrase: a valid FTS5 query that matches no row
+# Anyone can call cjk_query() from SQL and /search passes it the visitor's text: a bound keeps one call (and the
+# FTS5 query it builds) small. A search is a few words; 3,000 terms made a 500 on /search.
+MAX_QUERY_CHARACTERS = 500
+MAX_QUERY_TERMS = 20
+
+
+class QueryTooLong(ValueError):
+    pass
 
 
 def cjk_query(query):
     """'城市低保 100%' -> '"城 市 低 保" "1 0 0"' (FTS5: both phrases must occur)."""
+    if query and len(query) > MAX_QUERY_CHARACTERS:
+        raise QueryTooLong(f"at most {MAX_QUERY_CHARACTERS} characters")
     terms = query_terms(query)
+    if len(terms) > MAX_QUERY_TERMS:
+        raise QueryTooLong(f"at most {MAX_QUERY_TERMS} terms")
     if not terms:
         return NOTHING
     return " ".join('"' + " ".join(chars) + '"' for chars in terms)
@@ -53,8 +65,9 @@ def highlight(text, query):
 
 @hookimpl
 def prepare_connection(conn):
+    # Only cjk_query is offered to SQL. segment() is for build_db.py: as an SQL function it took any text
+    # (cjk_segment(hex(randomblob(50000000))) ran 9 s) and no page or saved query used it.
     conn.create_function("cjk_query", 1, cjk_query, deterministic=True)
-    conn.create_function("cjk_segment", 1, segment, deterministic=True)
 
 
 @hookimpl

@@ -1,5 +1,6 @@
 """Figures for the landing page, read from budget.db on every request (never typed into a template)."""
 from datasette import hookimpl
+from datasette.utils.asgi import BadRequest
 
 
 @hookimpl
@@ -15,7 +16,10 @@ def extra_template_vars(template, datasette, request):
         if not years:
             return {"landing": None}
         wanted_year, wanted_department = (request.args.get("年度"), request.args.get("部门")) if request else (None, None)
-        year = int(wanted_year) if wanted_year and wanted_year.isdigit() and int(wanted_year) in years else years[0]
+        # str.isdigit() accepts ² and other digits int() refuses (a 500); a year is ASCII digits, or the latest is shown.
+        if wanted_year and not (wanted_year.isascii() and wanted_year.isdigit()):
+            raise BadRequest("“年度”应为数字年份，例如 2019。The year must be a number such as 2019.")
+        year = int(wanted_year) if wanted_year and int(wanted_year) in years else years[0]
         in_year = "select 部门 from special_funds where 年度 = :year union select 部门 from department_budgets where 年度 = :year"
         department = (await db.execute(
             f"select 部门 from ({in_year}) where 部门 = :wanted union all select min(部门) from ({in_year}) limit 1",

@@ -1,0 +1,99 @@
+"""URL parameters Datasette 0.65.5 turns into a 500 are refused with a 400 before Datasette sees them.
+
+A 500 says "the server is broken"; these are visitors' typos and probes. Each rule names the Datasette code that
+fails without it (views/table.py, views/base.py, filters.py, app.py):
+- a path or query string that is not ASCII: the router decodes raw_path as ASCII (UnicodeDecodeError);
+- a NUL anywhere: SQLite refuses SQL text containing one, and names from the URL go into SQL text;
+- _timelimit, _ttl, _size, _facet_size that are not plain ASCII numbers: int() raises on '²' or 'x';
+- _sort / _sort_desc naming no column of the table, or both at once: DatasetteError without a status (500);
+- _through that is not {"table", "column", "value"} JSON for a table that links to this one: json.loads,
+  KeyError or a status-less DatasetteError.
+Refused requests get the site's error page (refusals.py).
+"""
+import json
+import re
+import sqlite3
+import urllib.parse
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode
+
+# Datasette's table, view, canned query and row routes (app.py), on the raw path: /<database>/<table>[.<format>]
+TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(\.\w+)?$")
+NUMBER = re.compile(r"^[0-9]{1,9}$")
+NUMBER_PARAMETERS = {"_timelimit": NUMBER, "_ttl": NUMBER, "_size": re.compile(r"^([0-9]{1,9}|max)$"),
+                     "_facet_size": re.compile(r"^([0-9]{1,9}|max)$")}
+
+
+def bindable(value):
+    """A value sqlite3 can bind: text, a float, or an integer that fits in 64 bits (else OverflowError)."""
+    return isinstance(value, (str, float)) or (isinstance(value, int) and -2 ** 63 <= value < 2 ** 63)
+
+
+def refuse(scope, parameter):
+    return dict(scope, **{"site.refuse": ("bad-parameter", parameter)})  # answered by refusals.py
+
+
+def plain_problem(scope):
+    """The first parameter (or "path") that is wrong on its face, without looking at any table."""
+    raw = scope.get("raw_path") or b""
+    if not raw.isascii() or not scope.get("query_string", b"").isascii() or "\x00" in scope["path"]:
+        return "path"
+    for name, value in urllib.parse.parse_qsl(scope.get("query_string", b"").decode("ascii"), keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            return name
+        rule = NUMBER_PARAMETERS.get(name)
+        if rule and value and not rule.match(value):
+            return name
+    return None
+
+
+async def table_problem(datasette, scope):
+    """The first _sort, _sort_desc or _through that does not fit the table the path names."""
+    args = urllib.parse.parse_qs(scope.get("query_string", b"").decode("ascii"), keep_blank_values=True)
+    if not ({"_sort", "_sort_desc", "_through"} & set(args)):
+        return None
+    match = TABLE_PATH.match((scope.get("raw_path") or scope["path"].encode()).decode("ascii"))
+    if not match or tilde_decode(match["database"]) not in datasette.databases:
+        return None  # not a table page: Datasette ignores these parameters there
+    db = datasette.get_database(tilde_decode(match["database"]))
+    table = tilde_decode(match["table"])
+    if not (await db.table_exists(table) or table in await db.view_names()):
+        return None  # a saved query, or a 404 Datasette will give
+    if "_sort" in args and "_sort_desc" in args and any(args["_sort"]) and any(args["_sort_desc"]):
+        return "_sort_desc"
+    # What Datasette lets a table sort by (TableView.sortable_columns_for_table).
+    metadata = datasette.table_metadata(db.name, table)
+    sortable = set(metadata.get("sortable_columns") or await db.table_columns(table))
+    if "sortable_columns" not in metadata and not await db.primary_keys(table) and await db.table_exists(table):
+        sortable.add("rowid")
+    for name in ("_sort", "_sort_desc"):
+        if any(value and value not in sortable for value in args.get(name, [])):
+            return name
+    for through in args.get("_through", []):
+        try:
+            spec = json.loads(through)
+            if not (isinstance(spec, dict) and isinstance(spec.get("column"), str) and "\x00" not in spec["column"]
+                    and bindable(spec.get("value")) and isinstance(spec.get("table"), str)
+                    and await db.table_exists(spec["table"])):
+                return "_through"
+            if table not in {fk["other_table"] for fk in await db.foreign_keys_for_table(spec["table"])}:
+                return "_through"
+        except (ValueError, sqlite3.DatabaseError):  # not JSON; a table name SQLite cannot look up
+            return "_through"
+    return None
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def guard_parameters(scope, receive, send):
+            if scope["type"] == "http":
+                problem = plain_problem(scope) or await table_problem(datasette, scope)
+                if problem:
+                    scope = refuse(scope, problem)
+            await app(scope, receive, send)
+
+        return guard_parameters
+
+    return wrap
