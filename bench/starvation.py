@@ -1,7 +1,7 @@
 """Do visitors who loop slow SQL starve the pages? Latency of ordinary pages while N clients loop a query that runs
 until the SQL time limit stops it.
 
-    python bench/starvation.py http://127.0.0.1:8001 [--attackers 8] [--seconds 30]
+    python bench/starvation.py http://127.0.0.1:8001 [--attackers 8] [--seconds 30] [--sql SQL] [--endpoint /budget]
 
 Each attacker is its own connection that sends the next query as soon as the last one is answered (whatever the
 answer: 400 for an interrupted query, 429 when the SQL lane is full). One visitor meanwhile loads the pages one
@@ -18,7 +18,9 @@ import urllib.parse
 import httpx
 
 SLOW_SQL = "with recursive forever(n) as (select 1 union all select n + 1 from forever) select count(*) from forever"
-ATTACK_PATH = "/budget.json?" + urllib.parse.urlencode({"sql": SLOW_SQL})
+# The largest result the budget lets through (result_budget.py): 2,000 rows x 25 columns, rendered as HTML.
+WIDE_SQL = ("with recursive r(n) as (select 1 union all select n + 1 from r limit 2000) select "
+            + ", ".join(f"n as c{i}" for i in range(25)) + " from r")
 PAGES = ["/", "/budget/special_funds/2019-shifeng-minzheng-07", "/budget/special_funds",
          "/budget/performance_indicators"]
 
@@ -28,11 +30,11 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else None
 
 
-async def attacker(base, stop, answers):
+async def attacker(base, stop, answers, path):
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         while not stop.is_set():
             try:
-                answers[(await client.get(ATTACK_PATH)).status_code] += 1
+                answers[(await client.get(path)).status_code] += 1
             except httpx.TransportError as error:
                 answers[type(error).__name__] += 1
 
@@ -47,12 +49,13 @@ async def visitor(base, stop, times, statuses):
                 statuses[page][response.status_code] += 1
 
 
-async def measure(base, attackers=8, seconds=30.0):
+async def measure(base, attackers=8, seconds=30.0, sql=SLOW_SQL, endpoint="/budget.json"):
     """{"pages": {path: {"loads", "p50", "p95", "max", "statuses"}}, "attacks": {status: count}}"""
     stop = asyncio.Event()
     times, statuses = collections.defaultdict(list), collections.defaultdict(collections.Counter)
     answers = collections.Counter()
-    tasks = [asyncio.create_task(attacker(base, stop, answers)) for _ in range(attackers)]
+    path = endpoint + "?" + urllib.parse.urlencode({"sql": sql})
+    tasks = [asyncio.create_task(attacker(base, stop, answers, path)) for _ in range(attackers)]
     if attackers:
         await asyncio.sleep(min(2.0, seconds / 5))  # let the attack fill the server before measuring
     tasks.append(asyncio.create_task(visitor(base, stop, times, statuses)))
@@ -69,5 +72,10 @@ if __name__ == "__main__":
     parser.add_argument("base")
     parser.add_argument("--attackers", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--sql", default=SLOW_SQL, help="the attackers' query (default: a CTE the time limit stops); "
+                                                      "'wide' for the largest result the budget allows")
+    parser.add_argument("--endpoint", default="/budget.json", help="/budget for HTML, /budget.csv for CSV")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(measure(args.base, args.attackers, args.seconds)), ensure_ascii=False, indent=1))
+    sql = WIDE_SQL if args.sql == "wide" else args.sql
+    print(json.dumps(asyncio.run(measure(args.base, args.attackers, args.seconds, sql, args.endpoint)),
+                     ensure_ascii=False, indent=1))

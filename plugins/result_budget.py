@@ -10,19 +10,26 @@ a million-row database, whose texts are a few hundred characters; CSV streaming 
 page, each page its own query, so whole-table downloads are not limited.
 """
 import sqlite3
+import threading
 import weakref
 
 from datasette import hookimpl
 
 MAX_CELLS = 50_000  # 2,000 rows (max_returned_rows) x 25 columns
 MAX_CHARACTERS = 5_000_000
-MESSAGE = (f"查询结果太大：一次最多 {MAX_CELLS} 个值、{MAX_CHARACTERS} 个字符。请减少行数或列数（例如加 limit）。"
-           f"Result too large: at most {MAX_CELLS} values and {MAX_CHARACTERS} characters per query; "
-           "select fewer rows or columns.")
+# A thread may lower its own bound: sql_lane.py does for visitors' SQL shown as an HTML table, which costs about
+# twelve times as much per value to render as JSON or CSV (a Datasette render_cell call per value).
+THREAD_CELL_LIMIT = "site_result_cells"
 
 
-class ResultTooLarge(sqlite3.DatabaseError):
-    """A DatabaseError, so Datasette reports it like any SQL error (400 with the message), never as a 500."""
+def message(cells):
+    return (f"查询结果太大：一次最多 {cells} 个值、{MAX_CHARACTERS} 个字符。请减少行数或列数（例如加 limit），"
+            f"或改用 .json / .csv 取得更多。Result too large: at most {cells} values and {MAX_CHARACTERS} characters "
+            "per query; select fewer rows or columns, or use .json / .csv.")
+
+
+class ResultTooLarge(sqlite3.OperationalError):
+    """Datasette's views report an OperationalError like any SQL error: 400 with the message, not a 500."""
 
 
 def counting_row_factory():
@@ -34,8 +41,9 @@ def counting_row_factory():
             current.update(cursor=weakref.ref(cursor), cells=0, characters=0)
         current["cells"] += len(values)
         current["characters"] += sum(len(v) for v in values if isinstance(v, (str, bytes)))
-        if current["cells"] > MAX_CELLS or current["characters"] > MAX_CHARACTERS:
-            raise ResultTooLarge(MESSAGE)
+        cells = getattr(threading.current_thread(), THREAD_CELL_LIMIT, MAX_CELLS)
+        if current["cells"] > cells or current["characters"] > MAX_CHARACTERS:
+            raise ResultTooLarge(message(cells))
         return sqlite3.Row(cursor, values)
 
     return row_factory
