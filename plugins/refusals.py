@@ -43,9 +43,10 @@ def asgi_wrapper():
             if scope["type"] == "http" and REFUSE in scope:
                 reason, detail = scope[REFUSE]
                 prefix = f"/-/refused/{reason}"
-                # The original path stays at the end so a .json request gets Datasette's JSON error.
-                raw = scope.get("raw_path") or urllib.parse.quote(scope["path"]).encode()
-                scope = dict(scope, path=prefix + scope["path"], raw_path=prefix.encode() + raw.split(b"?")[0],
+                # The original path stays at the end so a .json request gets Datasette's JSON error; quoted, as
+                # the router reads the raw path as ASCII (a refused path may be anything but).
+                scope = dict(scope, path=prefix + scope["path"],
+                             raw_path=(prefix + urllib.parse.quote(scope["path"])).encode(),
                              query_string=urllib.parse.urlencode({"detail": detail or ""}).encode())
             await app(scope, receive, send)
 
