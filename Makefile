@@ -35,9 +35,11 @@ bench: $(VENV)/.installed
 		(apt-get update -qq && apt-get install -y -qq wrk nginx-light sqlite3)
 	$(BIN)/python bench/run.py
 
-# The long reliability tests: 60 s at 32 connections, and many freshly random fuzzed inputs.
+# The long reliability tests: 60 s at 32 connections, 60 s of 8 clients looping slow SQL, and many freshly random
+# fuzzed inputs and URL parameters.
 soak: $(VENV)/.installed
-	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability.py tests/test_fuzz_inputs.py
+	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability.py tests/test_fuzz_inputs.py \
+		tests/test_sql_lane.py tests/test_param_fuzz.py
 
 # Check data/, build into a new folder, run the tests on it, assemble dist/<version>/ and deploy it if
 # PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an earlier release.

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from datasette.app import Datasette
 
+from bench.starvation import wide_sql
 from conftest import ROOT
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -80,11 +81,6 @@ async def test_the_projects_search_function_is_bounded_and_segment_is_not_expose
     assert response.status_code == 400
     response, _ = await sql(ds, "select cjk_segment('低保')")
     assert response.status_code == 400 and "no such function" in response.json()["error"]
-
-
-def wide_sql(rows, columns):
-    return (f"with recursive r(n) as (select 1 union all select n + 1 from r limit {rows}) select "
-            + ", ".join(f"n as c{i}" for i in range(columns)) + " from r")
 
 
 @pytest.mark.parametrize("endpoint,rows,columns,status", [
