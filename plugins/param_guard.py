@@ -61,7 +61,7 @@ def wrong_value(name, value):
         config = json_value(value, dict)
         return not (config and isinstance(config.get("simple"), str))
     if "__" in name and not name.startswith("_"):  # a column filter, column__op=value
-        if value.isdigit() and not (value.isascii() and int(value) < 2 ** 63):
+        if value.isdigit() and not (value.isascii() and len(value) <= 19 and int(value) < 2 ** 63):
             return True
         if name.endswith(("__in", "__notin")) and value.startswith("["):
             values = json_value(value, list)

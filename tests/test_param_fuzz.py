@@ -30,7 +30,7 @@ SITE_PARAMETERS = ["q", "page", "表", "年度", "部门", "专项名称", "词"
 PARAMETERS = DATASETTE_PARAMETERS + COLUMN_FILTERS + SITE_PARAMETERS
 
 VALUES = ["", "nope", "²", "١٢", "-1", "0", "1", "2000", "2001", "max", "9223372036854775807",
-          "9223372036854775808", "-9223372036854775809", "1e999", "NaN", "\x00", "a\x00b", "x" * 5000, "年度",
+          "9223372036854775808", "-9223372036854775809", "9" * 5000, "1e999", "NaN", "\x00", "a\x00b", "x" * 5000, "年度",
           "资金总额_元", "id", "rowid", "%", "'", '"', "[", "]", "~", ",", "$null", "{}", "[]",
           '{"table": "expenditure_directions", "column": "id", "value": 99999999999999999999999}',
           '{"table": "x]", "column": "id", "value": "1"}', "<script>alert(1)</script>", "../../etc/passwd",
