@@ -4,7 +4,7 @@ until the SQL time limit stops it.
     python bench/starvation.py http://127.0.0.1:8001 [--attackers 8] [--seconds 30] [--sql SQL] [--endpoint /budget]
 
 Each attacker is its own connection that sends the next query as soon as the last one is answered (whatever the
-answer: 400 for an interrupted query, 429 when the SQL lane is full). One visitor meanwhile loads the pages one
+answer: 400 for an interrupted query, 429 when the SQL lane is full). Meanwhile one visitor loads the pages one
 after another. Prints, per page, how many loads, p50, p95 and the slowest, and what the attackers got back.
 tests/test_hardening.py runs a short version with a bound on the landing page's p95.
 """
@@ -45,9 +45,12 @@ async def attacker(base, stop, answers, path):
 
 
 async def visitor(base, stop, times, statuses):
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    """One citizen: the pages one after another until the end; a load still running then counts, with its time."""
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
         while not stop.is_set():
             for page in PAGES:
+                if stop.is_set():
+                    break
                 start = time.perf_counter()
                 response = await client.get(page)
                 times[page].append(time.perf_counter() - start)
