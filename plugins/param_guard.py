@@ -2,7 +2,9 @@
 
 A 500 says "the server is broken"; these are visitors' typos and probes (found by tests/test_param_fuzz.py). Each
 rule names what fails without it:
-- a path or query string that is not ASCII: the router decodes raw_path as ASCII (UnicodeDecodeError);
+- a path or query string sent as raw UTF-8 (curl does; browsers percent-encode): the router decodes raw_path as
+  ASCII (UnicodeDecodeError) and Request.args reads the query as Latin-1. Such bytes are percent-encoded here, as a
+  browser would have sent them, so `curl '.../special_funds?年度=2019'` works;
 - a NUL anywhere: SQLite refuses SQL text containing one, and names from the URL go into SQL text;
 - _timelimit, _ttl, _size, _facet_size that are not plain ASCII numbers: int() raises on '²' or 'x';
 - _json_infinity that is not on/off/true/false/1/0 (even empty): value_as_boolean raises;
@@ -69,10 +71,14 @@ def wrong_value(name, value):
     return False
 
 
+def percent_encoded(raw):
+    """Bytes outside ASCII as %XX, as a browser sends them."""
+    return re.sub(rb"[\x80-\xff]", lambda byte: b"%%%02X" % byte.group()[0], raw)
+
+
 def plain_problem(scope):
     """The first parameter (or "path") that is wrong on its face, without looking at any table."""
-    raw = scope.get("raw_path") or b""
-    if not raw.isascii() or not scope.get("query_string", b"").isascii() or "\x00" in scope["path"]:
+    if "\x00" in scope["path"]:
         return "path"
     pairs = urllib.parse.parse_qsl(scope.get("query_string", b"").decode("ascii"), keep_blank_values=True)
     for name, value in pairs:
@@ -88,10 +94,11 @@ async def table_problem(datasette, scope):
     args = urllib.parse.parse_qs(scope.get("query_string", b"").decode("ascii"), keep_blank_values=True)
     if not ({"_sort", "_sort_desc", "_through", "_next"} & set(args)):
         return None
-    match = TABLE_PATH.match((scope.get("raw_path") or scope["path"].encode()).decode("ascii"))
-    if not match or tilde_decode(match["database"]) not in datasette.databases:
+    match = TABLE_PATH.match((scope.get("raw_path") or urllib.parse.quote(scope["path"]).encode()).decode("ascii"))
+    # A database's route is its name, or name-<hash> in a release bundle (datasette-hashed-urls).
+    db = next((d for d in datasette.databases.values() if match and d.route == tilde_decode(match["database"])), None)
+    if db is None:
         return None  # not a table page: Datasette ignores these parameters there
-    db = datasette.get_database(tilde_decode(match["database"]))
     table = tilde_decode(match["table"])
     is_view = table in await db.view_names()
     if not (is_view or await db.table_exists(table)):
@@ -127,6 +134,8 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def guard_parameters(scope, receive, send):
             if scope["type"] == "http":
+                scope = dict(scope, query_string=percent_encoded(scope.get("query_string", b"")),
+                             **({"raw_path": percent_encoded(scope["raw_path"])} if scope.get("raw_path") else {}))
                 problem = plain_problem(scope) or await table_problem(datasette, scope)
                 if problem:
                     scope = refuse(scope, problem)
