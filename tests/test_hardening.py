@@ -3,13 +3,12 @@
 Every measured problem of the hardening issue is a test here, each with the request that showed it. The SQL lane
 under load (real server, wrk-style attackers) is in tests/test_sql_lane.py; the long versions run under `make soak`.
 """
-import json
+import copy
 import re
 import time
 import urllib.parse
 
 import pytest
-import yaml
 from datasette.app import Datasette
 
 from bench.starvation import wide_sql
@@ -220,14 +219,20 @@ async def test_a_forged_host_never_reaches_a_response(ds):
     assert urls and all(url.startswith("http://127.0.0.1:8001/") for url in urls), urls
 
 
+def site_like(ds, public_url=None):
+    """Another Datasette configured exactly as `ds` (its own SQL lane and threads); optionally with another public
+    address in metadata's `plugins: public_host:`, as a deployment sets PUBLIC_URL."""
+    metadata = copy.deepcopy(ds.metadata())
+    if public_url:
+        metadata["plugins"]["public_host"]["public_url"] = public_url
+    return Datasette(files=[f for f in ds.files if f not in ds.immutables], immutables=sorted(ds.immutables),
+                     metadata=metadata, template_dir=ds.template_dir, plugins_dir=ds.plugins_dir,
+                     static_mounts=ds.static_mounts, settings=dict(ds._settings), inspect_data=ds.inspect_data)
+
+
 @pytest.fixture(scope="module")
-def public_ds(built):
-    """The site configured with a public address, as a deployment sets PUBLIC_URL."""
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    metadata["plugins"]["public_host"]["public_url"] = "https://budget.example.org"
-    return Datasette(immutables=[str(built / "budget.db"), str(built / "filings.db")], metadata=metadata,
-                     template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"),
-                     settings=json.loads((ROOT / "settings.json").read_text()))
+def public_ds(ds):
+    return site_like(ds, public_url="https://budget.example.org")
 
 
 async def test_absolute_urls_come_from_the_configured_public_address(public_ds):
@@ -236,11 +241,9 @@ async def test_absolute_urls_come_from_the_configured_public_address(public_ds):
     assert all(url.startswith("https://budget.example.org/") for url in urls), urls
 
 
-def test_the_public_address_reads_the_environment(monkeypatch, built):
+def test_the_public_address_reads_the_environment(monkeypatch, ds):
     monkeypatch.setenv("PUBLIC_URL", "https://data.example.cn")
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    ds = Datasette(immutables=[str(built / "budget.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins"))
-    assert ds.plugin_config("public_host") == {"public_url": "https://data.example.cn"}
+    assert site_like(ds).plugin_config("public_host") == {"public_url": "https://data.example.cn"}
     monkeypatch.setenv("PUBLIC_URL", "javascript:alert(1)")
     with pytest.raises(ValueError, match="PUBLIC_URL"):
-        Datasette(immutables=[str(built / "budget.db")], metadata=metadata, plugins_dir=str(ROOT / "plugins")).app()
+        site_like(ds).app()

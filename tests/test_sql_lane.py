@@ -10,11 +10,10 @@ import os
 import urllib.parse
 
 import pytest
-import yaml
-from datasette.app import Datasette
 
 from bench.starvation import SLOW_SQL, measure, wide_sql
-from conftest import ROOT, running_site
+from conftest import running_site
+from test_hardening import site_like
 
 SOAK = os.environ.get("SOAK") == "1"
 P95_LIMIT = 1.0  # seconds, the issue's goal for the landing page, a fund card and table pages under attack
@@ -49,13 +48,9 @@ async def test_pages_stay_fast_while_clients_loop_the_largest_html_results(live_
 
 
 @pytest.fixture(scope="module")
-def lane_ds(built):
+def lane_ds(ds):
     """A Datasette of its own, so filling its SQL lane leaves the other tests' `ds` alone."""
-    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
-    return Datasette(immutables=[str(built / "budget.db"), str(built / "filings.db")], metadata=metadata,
-                     template_dir=str(ROOT / "templates"), plugins_dir=str(ROOT / "plugins"),
-                     static_mounts=[("assets", str(ROOT / "static"))],
-                     settings=json.loads((ROOT / "settings.json").read_text()))
+    return site_like(ds)
 
 
 async def test_a_full_lane_answers_429_in_chinese_and_pages_are_not_queued(lane_ds):
