@@ -46,8 +46,16 @@ system-packages:
 bench: bench-system-packages $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
+<<<<<<< HEAD
 bench-system-packages:
 	@bash scripts/system-packages bench
+=======
+# The long reliability tests: 60 s at 32 connections, 60 s of 8 clients looping slow SQL, and many freshly random
+# fuzzed inputs and URL parameters.
+soak: $(VENV)/.installed
+	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability.py tests/test_fuzz_inputs.py \
+		tests/test_sql_lane.py tests/test_param_fuzz.py
+>>>>>>> refs/heads/hardening
 
 # The long reliability tests: 60 s at 32 connections, and many freshly random fuzzed inputs.
 soak: system-packages $(VENV)/.installed

@@ -10,6 +10,14 @@ import re
 
 CHARACTER = re.compile(r"[^\W_]")  # a letter, a digit or a CJK character; punctuation and spaces separate
 NOTHING = '""'  # the empty phrase: a valid FTS5 query that matches no row
+# Anyone can call cjk_query() from SQL and /search passes it the visitor's text: a bound keeps one call (and the
+# FTS5 query it builds) small. A search is a few words; 3,000 terms made a 500 on /search.
+MAX_QUERY_CHARACTERS = 500
+MAX_QUERY_TERMS = 20
+
+
+class QueryTooLong(ValueError):
+    pass
 
 
 def segment(text):
@@ -24,7 +32,11 @@ def query_terms(query):
 
 def cjk_query(query):
     """'城市低保 100%' -> '"城 市 低 保" "1 0 0"' (FTS5: both phrases must occur)."""
+    if query and len(query) > MAX_QUERY_CHARACTERS:
+        raise QueryTooLong(f"at most {MAX_QUERY_CHARACTERS} characters")
     terms = query_terms(query)
+    if len(terms) > MAX_QUERY_TERMS:
+        raise QueryTooLong(f"at most {MAX_QUERY_TERMS} terms")
     if not terms:
         return NOTHING
     return " ".join('"' + " ".join(chars) + '"' for chars in terms)

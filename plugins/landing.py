@@ -5,7 +5,7 @@ funds, years) and each has its own page at /departments/<部门编码>. A page s
 ?年度= asks for another.
 """
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import BadRequest, Response
 
 from builder.year_changes import compare
 
@@ -29,7 +29,10 @@ order by 资金总额_元 desc nulls last, d.部门编码
 def wanted_year(request, years):
     """The year asked for with ?年度=, if the data has it; else the most recent one."""
     asked = (request.args.get("年度") or "") if request else ""
-    return int(asked) if asked.isascii() and asked.isdigit() and int(asked) in years else years[0]
+    # str.isdigit() accepts ² and other digits int() refuses (a 500): a year is ASCII digits.
+    if asked and not (asked.isascii() and asked.isdigit() and len(asked) <= 6):
+        raise BadRequest("“年度”应为数字年份，例如 2019。The year must be a number such as 2019.")
+    return int(asked) if asked and int(asked) in years else years[0]
 
 
 async def all_years(db):

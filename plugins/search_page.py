@@ -1,8 +1,11 @@
 """/search: the site-wide Chinese search page (see chinese_search.py for how matching works)."""
+import sqlite3
+
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import BadRequest, Response
 
 PAGE_SIZE = 50
+LAST_PAGE = 1000  # 50,000 results; a larger page number is a made-up URL (and overflowed SQLite's OFFSET: a 500)
 TABLE_NAMES = {
     "special_funds": "专项资金（表1）", "expenditure_directions": "支出方向（表2）",
     "performance_indicators": "绩效指标（表2）", "department_budgets": "部门整体支出（表3）",
@@ -46,10 +49,15 @@ async def search(datasette, request):
         page = max(1, int(request.args.get("page") or 1))
     except ValueError:
         page = 1
+    if page > LAST_PAGE:
+        raise BadRequest(f"页码太大：搜索结果最多 {LAST_PAGE} 页。Page number too large.")
     db = datasette.get_database("budget")
     results, counts = [], {}
     params = {"q": q, "table": table, "year": year, "limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
-    searching = (await db.execute("select cjk_query(?) != '\"\"'", [q])).single_value() == 1
+    try:
+        searching = (await db.execute("select cjk_query(?) != '\"\"'", [q])).single_value() == 1
+    except sqlite3.OperationalError:  # cjk_query refuses over-long queries (chinese_search.py)
+        raise BadRequest("搜索词太长或词太多，请用几个较短的词再试。The search is too long or has too many words.")
     if searching:
         results = [dict(r) for r in await db.execute(SEARCH_SQL, params)]
         counts = {r["表"]: r["n"] for r in await db.execute(COUNT_SQL, params)}

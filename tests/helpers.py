@@ -244,3 +244,18 @@ class Visit:
 async def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def site_like(ds, public_url=None):
+    """Another Datasette configured exactly as `ds` (its own SQL lane and threads); optionally with another public
+    address in metadata's `plugins: public_host:`, as a deployment sets PUBLIC_URL."""
+    import copy
+
+    from datasette.app import Datasette
+
+    metadata = copy.deepcopy(ds.metadata())
+    if public_url:
+        metadata["plugins"]["public_host"]["public_url"] = public_url
+    return Datasette(files=[f for f in ds.files if f not in ds.immutables], immutables=sorted(ds.immutables),
+                     metadata=metadata, template_dir=ds.template_dir, plugins_dir=ds.plugins_dir,
+                     static_mounts=ds.static_mounts, settings=dict(ds._settings), inspect_data=ds.inspect_data)

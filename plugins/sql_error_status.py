@@ -1,0 +1,32 @@
+"""An SQL error caused by the statement a visitor asked for is a 400, not a 500.
+
+Datasette's views turn sqlite3.OperationalError into a 400, but other kinds of sqlite3.DatabaseError escape as a
+500 from table pages: "not authorized" from the authorizer (sql_authorizer.py), "string or blob too big" from the
+length limit (sql_limits.py), and a ?_where= that names a parameter ($x, :x, ?) nobody supplies. These are the
+visitor's statement, not a broken server, so they are answered like Datasette answers any invalid SQL. Errors of
+the server itself (a damaged or missing database file, out of memory, I/O) keep their 500.
+"""
+import sqlite3
+
+from datasette import hookimpl
+from datasette.handle_exception import handle_exception as datasette_error_page
+from datasette.views.base import DatasetteError
+
+# SQLite result codes that describe the statement: refused by the authorizer, a value over a limit, a bad range.
+STATEMENT_ERRORS = {"SQLITE_AUTH", "SQLITE_TOOBIG", "SQLITE_RANGE", "SQLITE_MISMATCH"}
+# Python's sqlite3 raises these, without a result code, for the statement's parameters or for several statements.
+STATEMENT_MISTAKES = ("You did not supply a value for binding", "Incorrect number of bindings",
+                      "You can only execute one statement at a time")
+
+
+def caused_by_statement(exception):
+    if isinstance(exception, sqlite3.ProgrammingError):
+        return str(exception).startswith(STATEMENT_MISTAKES)
+    return isinstance(exception, sqlite3.DatabaseError) and getattr(exception, "sqlite_errorname", None) in STATEMENT_ERRORS
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    if caused_by_statement(exception):
+        return datasette_error_page(datasette, request, DatasetteError(str(exception), title="Invalid SQL", status=400))
+    return None
