@@ -5,6 +5,8 @@
   ASCII fallback), in UTF-8 with a byte order mark, without which Excel and WPS read UTF-8 as GBK. Datasette's own
   CSV writer still does the work (filters, `_labels`, `_stream`, max_csv_mb), this only adds the BOM and the name.
   The static data-package files (/downloads/*.csv, written with a BOM at build time) get the same name and header.
+  Text that starts like a formula (= + - @ tab) gets a leading apostrophe, as in the data package's CSVs: the rule
+  is builder/spreadsheet.py, applied here to Datasette's streamed CSV as it passes (numbers are left alone).
   Without `_dl` a .csv address stays exactly as Datasette serves it, for scripts and pandas (documented on /api).
 - XLSX: `.xlsx` on a table, saved query or SQL result (Jinja filter `xlsx_download` adds `_size=max`): one sheet
   with the Chinese column names, numbers as numbers, text and id columns as text, and a 说明 sheet (source address,
@@ -12,6 +14,7 @@
   max_returned_rows like every JSON page; the full rows stream as CSV (`_stream=on`).
 """
 import asyncio
+import codecs
 import io
 import re
 import urllib.parse
@@ -23,6 +26,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from builder.spreadsheet import CsvNeutraliser
 
 BOM = "\ufeff".encode("utf-8")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,10 +88,13 @@ def download_name(datasette, path):
 
 
 def csv_download_start(start, names, added_bytes):
-    """The response's start message as a download: CSV type, Chinese file name, length grown by the BOM."""
+    """The response's start message as a download: CSV type, Chinese file name, length grown by the BOM (no
+    length at all when added_bytes is None: the body is rewritten as it streams)."""
     headers = []
     for name, value in start.get("headers", []):
         if name.lower() == b"content-length":
+            if added_bytes is None:
+                continue
             value = str(int(value) + added_bytes).encode()
         if name.lower() not in (b"content-type", b"content-disposition"):
             headers.append((name, value))
@@ -107,6 +115,8 @@ def asgi_wrapper(datasette):
             if names is None:
                 return await app(scope, receive, send)
             held = []  # a CSV's start message, sent with the first body chunk once the BOM is decided
+            # Datasette's CSV is made from the data as it streams; the package files were made safe at build time.
+            safe = None if static_file else (CsvNeutraliser(), codecs.getincrementaldecoder("utf-8")("replace"))
 
             async def send_excel_ready(message):
                 if message["type"] == "http.response.start":
@@ -115,12 +125,24 @@ def asgi_wrapper(datasette):
                             (b"text/csv", b"text/plain")):
                         held.append(message)
                         return
-                elif message["type"] == "http.response.body" and held:
+                    safe_off()
+                elif message["type"] == "http.response.body" and (held or safe):
                     body = message.get("body", b"")
-                    added = b"" if body.startswith(BOM) else BOM  # the package files have theirs already
-                    await send(csv_download_start(held.pop(), names, len(added)))
-                    message = dict(message, body=added + body)
+                    if safe:
+                        neutraliser, decoder = safe
+                        last = not message.get("more_body", False)
+                        text = neutraliser.feed(decoder.decode(body, final=last))
+                        body = (text + (neutraliser.finish() if last else "")).encode("utf-8")
+                    if held:
+                        added = b"" if body.startswith(BOM) else BOM  # the package files have theirs already
+                        await send(csv_download_start(held.pop(), names, None if safe else len(added)))
+                        body = added + body
+                    message = dict(message, body=body)
                 await send(message)
+
+            def safe_off():  # not a CSV page (an error, a redirect): passed on as it is
+                nonlocal safe
+                safe = None
 
             await app(scope, receive, send_excel_ready)
 

@@ -217,3 +217,17 @@ async def test_xlsx_only_where_there_are_rows(ds):
     assert (await ds.client.get("/budget.xlsx")).status_code == 404  # the database's list of tables
     assert (await ds.client.get("/budget/special_funds/2019-shifeng-minzheng-07.xlsx")).status_code == 404
     assert ".xlsx" not in (await ds.client.get("/budget/special_funds/2019-shifeng-minzheng-07")).text
+
+
+async def test_a_downloaded_csv_neutralises_formula_text_but_not_numbers(ds):
+    """Text that starts with = + - @ or a tab gets a leading apostrophe in the CSV a person downloads, as in the
+    data package (OWASP CSV injection); numbers such as -0.01 stay numbers; JSON keeps the text verbatim."""
+    sql = ("""select '=HYPERLINK("x")' as a, '-按文件' as b, '@x' as c, char(9) || 'tab' as d, -0.01 as n, """
+           """'plain' as e, 'say "=1", ok' as f""")
+    response = await ds.client.get("/budget.csv?" + urllib.parse.urlencode({"sql": sql, "_dl": "1"}))
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1] == ["'=HYPERLINK(\"x\")", "'-按文件", "'@x", "'\ttab", "-0.01", "plain", 'say "=1", ok']
+    verbatim = await ds.client.get("/budget.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "array"}))
+    assert verbatim.json()[0]["a"] == '=HYPERLINK("x")' and verbatim.json()[0]["b"] == "-按文件"
