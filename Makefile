@@ -46,21 +46,15 @@ system-packages:
 bench: bench-system-packages $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
-<<<<<<< HEAD
 bench-system-packages:
 	@bash scripts/system-packages bench
-=======
-# The long reliability tests: 60 s at 32 connections, 60 s of 8 clients looping slow SQL, and many freshly random
-# fuzzed inputs and URL parameters.
-soak: $(VENV)/.installed
-	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_reliability.py tests/test_fuzz_inputs.py \
-		tests/test_sql_lane.py tests/test_param_fuzz.py
->>>>>>> refs/heads/hardening
 
-# The long reliability tests: 60 s at 32 connections, and many freshly random fuzzed inputs.
+# The long reliability tests: 60 s at 32 connections, 60 s of 8 clients looping slow SQL, replicas killed under load,
+# and many freshly random fuzzed inputs and URL parameters.
 soak: system-packages $(VENV)/.installed
 	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_reliability.py \
-		tests/unit/test_fuzz_inputs.py tests/browser/test_replicas.py
+		tests/unit/test_fuzz_inputs.py tests/browser/test_replicas.py tests/browser/test_sql_lane.py \
+		tests/site/test_param_fuzz.py
 
 # Check data/, build into a new folder, run the whole test suite on it, assemble dist/<version>/ and deploy it if
 # PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an earlier release.
