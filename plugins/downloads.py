@@ -257,7 +257,8 @@ async def render_xlsx(datasette, request, database, table, query_name, columns, 
                               + (f"全部行请下载 CSV：{full}" if table else "请缩小查询范围。")))
     source = datasette.metadata("source") or ""
     licence = datasette.metadata("license") or ""
-    notes += [("数据来源", source), ("许可", licence)]
+    notes += [("金额", "预算申报数，不是实际支出（部门年初向财政部门申报的数字）。Budget requests, not actual spending."),
+              ("数据来源", source), ("许可", licence)]
     async with XLSX_AT_ONCE:
         headings, values = with_labels(columns, rows, set(data.get("expanded_columns") or []))
         body = await asyncio.get_running_loop().run_in_executor(None, build_workbook, title, headings, values, notes)

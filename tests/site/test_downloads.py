@@ -148,6 +148,7 @@ async def test_table_as_xlsx(ds, budget_db):
     about = dict((a.value, b.value) for a, b in book["说明"].iter_rows())
     assert about["行数"] == f"{len(expected)} 行"
     assert about["网址"].endswith("/budget/special_funds?_size=max")
+    assert about["金额"].startswith("预算申报数，不是实际支出")
 
 
 async def test_linked_ids_keep_their_value_and_gain_a_name(ds, budget_db):
