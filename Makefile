@@ -29,9 +29,11 @@ BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json $(wildcard q
 serve: build run
 
 # Serve the site folder as it is. The link is resolved first, so this server keeps serving one consistent build
-# even while `make build` switches the link to a newer one; restart it to serve the new build.
+# even while `make build` switches the link to a newer one; restart it to serve the new build. Absolute links use
+# PUBLIC_URL (plugins/public_host.py), by default the address this server listens on.
 run: $(VENV)/.installed
-	$(BIN)/datasette serve "$$(readlink -f $(SITE))" --host $(HOST) --port $(PORT)
+	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/datasette serve "$$(readlink -f $(SITE))" \
+		--host $(HOST) --port $(PORT)
 
 test: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed
 	$(BIN)/python -m pytest
