@@ -383,7 +383,7 @@ def test_versions_count_up_per_day_in_china_time(tmp_path):
 def test_the_gate_runs_the_whole_suite_but_the_tests_that_publish_themselves():
     """The gate's exclusions are exactly the test files that run `make publish` on copies of their own."""
     from builder.gate import PUBLISHES_ITSELF, command
-    publishing = sorted(f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py")
+    publishing = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("test_*.py")
                         if re.search(r'\brun_publish\b|"publish"', p.read_text(encoding="utf-8")))
     assert sorted(PUBLISHES_ITSELF) == publishing
     args = command(ROOT)
