@@ -172,6 +172,7 @@ def serve_release(release):
     env.update({key: value.replace("/app", str(release)) for key, value in settings.items()})
     env["PYTHONPATH"] = ":".join([env["PYTHONPATH"], *extra_path])
     env["PORT"] = str(port)
+    env["PUBLIC_URL"] = f"http://127.0.0.1:{port}"  # as a deployment sets it to the site's own address (README)
     return serving(["/bin/sh", "-c", command], release, env, port)
 
 

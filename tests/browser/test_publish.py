@@ -314,8 +314,8 @@ def test_failing_tests_stop_the_release(published):
 
 
 BROKEN_FILES = {
-    "metadata.yml, not YAML": ("metadata.yml", lambda text: text.replace("title: 石峰区", "title: [石峰区", 1),
-                               ["metadata.yml 第2行", "YAML 格式错误", "not valid YAML"]),
+    "metadata.yml, not YAML": ("metadata.yml", lambda text: text.replace("\ntitle: ", "\ntitle: [", 1),
+                               ["metadata.yml 第5行", "YAML 格式错误", "not valid YAML"]),
     "metadata.yml, a list where a mapping belongs": (
         "metadata.yml", lambda text: text.replace("      departments:\n        label_column: 部门\n",
                                                   "      departments: 部门\n", 1),
