@@ -5,7 +5,7 @@
 Indicator rows = departments x years x funds x directions x 9 (the defaults give 1,008,000). Every department-year
 gets the three forms of data/2019/ re-filled: the 2019 texts with their numbers changed (so texts vary the way real
 filings do), new amounts that add up the way the forms require, and two editor's notes that quote real cells.
-The output passes build_db.py's checks; it is never written into the repository's data/ folder.
+The output passes the build's checks; it is never written into the repository's data/ folder.
 """
 import argparse
 import csv
@@ -17,7 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_db import DEPARTMENTS_FILE, DEPARTMENTS_SPEC, INDICATOR_SLOTS, YEAR_FILES  # noqa: E402
+from builder import contract  # noqa: E402
+
+DEPARTMENTS_FILE = "departments.csv"
+DEPARTMENT_COLUMNS = contract.columns_of(DEPARTMENTS_FILE)
+YEAR_FILES = {name: contract.columns_of(name) for name in contract.year_files()}  # file -> its columns
+INDICATOR_SLOTS = contract.indicator_slots()
 
 TEMPLATE = ROOT / "data" / "2019"
 DISTRICTS = ["石峰", "荷塘", "芦淞", "天元", "渌口", "醴陵", "攸县", "茶陵", "炎陵", "雨湖", "岳塘", "韶山", "湘乡",
@@ -95,7 +100,7 @@ def generate(out, n_departments, n_years, n_funds, n_directions, seed=2019):
     forms_template = read_template("forms.csv")
     depts = departments(n_departments)
 
-    writer = Writer(out / DEPARTMENTS_FILE, DEPARTMENTS_SPEC.columns)
+    writer = Writer(out / DEPARTMENTS_FILE, DEPARTMENT_COLUMNS)
     for name, code in depts:
         writer.row({"部门": name, "部门编码": code, "全称": f"湖南省{name}", "上级主管": f"{name[:-3]}人民政府"})
     writer.close()
@@ -104,7 +109,7 @@ def generate(out, n_departments, n_years, n_funds, n_directions, seed=2019):
     for year in range(2019, 2019 + n_years):
         folder = out / str(year)
         folder.mkdir(exist_ok=True)
-        files = {name: Writer(folder / name, spec.columns) for name, spec in YEAR_FILES.items()}
+        files = {name: Writer(folder / name, columns) for name, columns in YEAR_FILES.items()}
         for name, code in depts:
             common = {"年度": year, "部门": name}
             for row in forms_template:

@@ -137,7 +137,7 @@ def quote(path):
 def search_sql_for_bare(query):
     """The search page's SQL with the query already segmented, for a Datasette without the cjk_query function."""
     sys.path.insert(0, str(ROOT))
-    from plugins.chinese_search import cjk_query
+    from builder.cjk import cjk_query
     from plugins.search_page import PAGE_SIZE, SEARCH_SQL
     literal = "'" + cjk_query(query).replace("'", "''") + "'"
     return (SEARCH_SQL.replace("cjk_query(:q)", literal).replace(":table", "''").replace(":year", "''")
@@ -184,11 +184,17 @@ def measure(base, page_paths, seconds):
 
 
 def timed_build(data, out):
-    if out.exists():
-        shutil.rmtree(out)
+    """Build data into the site folder out (a link to its build folder, as `make build` makes). Synthetic data has
+    no original documents: only the repository's own data/ is built with source/."""
+    if out.is_symlink():
+        out.unlink()
+    for folder in (out, out.parent / f".{out.name}.builds"):
+        if folder.exists():
+            shutil.rmtree(folder)
     times_file = out.with_suffix(".times.json")
     seconds, peak, cpu = run_measured(
-        [PYTHON, BENCH / "timed_build.py", "--data", data, "--out", out, "--times", times_file], stdout=subprocess.DEVNULL)
+        [PYTHON, BENCH / "timed_build.py", "--data", data, "--site", out, "--times", times_file,
+         *([] if Path(data) == ROOT / "data" else ["--source", Path(data).parent / "no-documents"])], stdout=subprocess.DEVNULL)
     return {"seconds": seconds, "peak_mib": peak, "cpu_seconds": cpu, "stages": json.loads(times_file.read_text())}
 
 
@@ -263,11 +269,10 @@ def table_counts(db_path):
 
 
 def site_command(site, port):
-    """Exactly what `make run` (the same arguments as `make serve`) would run."""
-    dry_run = subprocess.run(["make", "-s", "-n", "run", f"DB_DIR={site}", f"PORT={port}"], cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout
-    line = [l for l in dry_run.splitlines() if "datasette serve" in l][-1]
-    return [str(ROOT / part) if part.startswith(".venv/") else part for part in shlex.split(line)]
+    """What `make run` runs: datasette serving the resolved site folder (the Makefile exports PYTHONPATH=ROOT,
+    which main() sets for every server started here)."""
+    return [str(ROOT / ".venv" / "bin" / "datasette"), "serve", str(Path(site).resolve()), "--host", "127.0.0.1",
+            "--port", str(port)]
 
 
 def bare_command(site, port):
@@ -276,7 +281,7 @@ def bare_command(site, port):
     for key, value in settings.items():
         flags += ["--setting", key, str(value).lower() if isinstance(value, bool) else str(value)]
     return [PYTHON, BENCH / "bare_datasette.py", "serve", "--immutable", site / "budget.db", "--immutable",
-            site / "filings.db", "--metadata", ROOT / "metadata.yml", *flags, "--host", "127.0.0.1", "--port", port]
+            site / "filings.db", "--metadata", site / "metadata.yml", *flags, "--host", "127.0.0.1", "--port", port]
 
 
 def serve_and_measure(name, command, port, paths, seconds, then=None):
@@ -555,6 +560,8 @@ def main():
     parser.add_argument("--funds", default=8, type=int)
     parser.add_argument("--directions", default=2, type=int)
     args = parser.parse_args()
+    # The plugins import the helpers they share with the build (builder/), as under make: every server started here.
+    os.environ["PYTHONPATH"] = str(ROOT)
     for tool in ("wrk", "nginx", "sqlite3"):
         if not shutil.which(tool):
             raise SystemExit(f"缺少 {tool}：请先运行 apt-get install wrk nginx-light sqlite3。 "
