@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from builder import contract
 from builder.build import build
 from builder.contract import ContractError
 from builder.datapackage import DataPackageError
@@ -24,7 +25,7 @@ def main(argv=None):
     parser.add_argument("--source", default="source", help="the original documents, source/<year>/<code>.<ext>")
     args = parser.parse_args(argv)
     try:
-        tables, notices = build(args.data, args.site, args.source)
+        counts, notices = build(args.data, args.site, args.source)
     except (InputErrors, DataPackageError) as errors:
         report(errors.problems, sys.stderr)
         return 1
@@ -33,8 +34,8 @@ def main(argv=None):
         return 1
     for notice in notices:
         print(f"已规范化 normalised: {notice}")
-    counts = "，".join(f"{table} {len(rows)}" for table, rows in tables.items())
-    print(f"已生成 built {Path(args.site)} → {Path(args.site).resolve().name}：{counts}")
+    tables = "，".join(f"{table} {counts[table]}" for table in contract.outputs() if table in counts)
+    print(f"已生成 built {Path(args.site)} → {Path(args.site).resolve().name}：{tables}")
     return 0
 
 
