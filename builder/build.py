@@ -80,10 +80,10 @@ def write_budget_db(path, checked, documents, year_paths):
         db.merge(year_path, per_year)
         year_path.unlink()
     db.add_dicts("source_documents", documents)
-    for table, spec in contract.outputs().items():
-        if "rows" in spec:
-            db.fill(table)
     db.index(list(contract.outputs()))
+    for table, spec in contract.outputs().items():
+        if "rows" in spec:  # read through the indexes just made
+            db.fill(table)
     db.add_dicts("facet_counts", facet_rows(db.query, table_facets(contract.outputs()),
                                             setting("max_returned_rows", 1000) + 1))
     db.finish()
