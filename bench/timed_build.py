@@ -4,7 +4,8 @@
 
 The stages are the builder's own functions, wrapped where the pipeline looks them up, so the build is the real one.
 Times are exclusive: a stage called inside another (the indexes inside finish) is not counted twice; what no
-stage covers is `other` (reading the CSVs a second time, normalising, inserting rows, copying the documents).
+stage covers is `other` (copying the documents, the site metadata). filings.db is written by a second process
+while this one puts budget.db together; only the time spent waiting for it shows.
 """
 import argparse
 import functools
@@ -23,12 +24,14 @@ from builder import build as pipeline, parallel, site, write  # noqa: E402
 STAGES = [
     ("check: read and check the CSVs", pipeline, "read_input"),
     ("check: source documents", pipeline, "source_rows"),
-    ("write: read rows back per year and department", write.BudgetDb, "chunks"),
-    ("write: derive (checks, search, indicators)", pipeline, "derived_tables"),
+    ("write: every year read again, normalised and derived (two processes)", pipeline, "write_years"),
+    ("write: the years put together", write.BudgetDb, "merge"),
     ("write: indexes", write.BudgetDb, "index"),
+    ("write: tables filled by SQL (department_years, scope_*)", write.BudgetDb, "fill"),
+    ("write: facet counts", pipeline, "facet_rows"),
     ("write: views and full-text index", write.BudgetDb, "finish"),
-    ("waiting for the second process (filings.db; half of the downloads)", parallel, "result"),
-    ("downloads (data package)", pipeline, "write_datapackage"),
+    ("downloads (data package; half of the CSVs in a second process)", pipeline, "write_datapackage"),
+    ("waiting for the second process (filings.db; half of the CSVs)", parallel, "result"),
     ("inspect-data.json", site, "write_inspect_data"),
 ]
 
@@ -91,7 +94,7 @@ def main():
     timed = instrument(times)
     start = time.perf_counter()
     timed("other", pipeline.build)(args.data, args.site, args.source)
-    times["other (second read of the CSVs, normalise, insert, copies)"] = times.pop("other")  # build's own time
+    times["other (copies of the documents, metadata)"] = times.pop("other")  # build's own time
     times["total"] = time.perf_counter() - start
     Path(args.times).write_text(json.dumps(times, indent=1, ensure_ascii=False))
 
