@@ -84,7 +84,8 @@ def write_budget_db(path, checked, documents, year_paths):
     for table, spec in contract.outputs().items():
         if "rows" in spec:  # read through the indexes just made
             db.fill(table)
-    db.add_dicts("facet_counts", facet_rows(db.query, table_facets(contract.outputs()),
+    db.year_changes()
+    db.add_dicts("facet_counts", facet_rows(db.query, table_facets([*contract.outputs(), *contract.views()]),
                                             setting("max_returned_rows", 1000) + 1))
     db.finish()
 

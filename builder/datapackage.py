@@ -137,8 +137,9 @@ def data_tables(conn):
     """Ordinary tables in creation order: no SQLite internals, no full-text index (virtual or shadow) tables."""
     kinds = dict(conn.execute("select name, type from pragma_table_list where schema = 'main'"))
     names = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table' order by rowid")]
-    # Tables that are site machinery rebuilt from the others (contract.yml `download: false`) are not data.
-    machinery = set(contract.outputs()) - set(contract.downloadable())
+    # Tables that are site machinery rebuilt from the others (contract.yml `download: false`) are not data, nor are
+    # the year-over-year comparisons (contract.yml `views`, written as tables).
+    machinery = set(contract.outputs()) - set(contract.downloadable()) | set(contract.views())
     return [n for n in names if kinds.get(n) == "table" and not n.startswith("sqlite_") and n not in machinery]
 
 

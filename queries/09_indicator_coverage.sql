@@ -3,5 +3,5 @@
 select f.年度, f.专项名称, count(i.指标值) as 已填写, sum(i.指标值 is null) as 未设置,
   group_concat(case when i.指标值 is null then i.二级指标 end, '、') as 未设置的指标
 from special_funds f join performance_indicators i on i.专项_id = f.id
-where (:年度 = '' or f.年度 = :年度) and (:部门 = '' or f.部门 = :部门)
+where f.年度 in (select 年度 from scope_years where 参数 = :年度) and f.部门 in (select 部门 from scope_departments where 参数 = :部门)
 group by f.id order by f.年度, 已填写, f.序号

@@ -5,6 +5,6 @@ select f.年度, f.部门, f.专项名称, f.资金总额_万元,
   sum(q.未填写) as 未填写, sum(q.与年度目标相同) as 实施期与年度目标相同, sum(q.仅复述专项) as 仅复述专项,
   f.id as 专项_id
 from special_funds f join target_quality q on q.专项_id = f.id
-where (:来源 = '' or q.来源 = :来源) and (:年度 = '' or f.年度 = :年度) and (:部门 = '' or f.部门 = :部门)
+where (:来源 = '' or q.来源 = :来源) and f.年度 in (select 年度 from scope_years where 参数 = :年度) and f.部门 in (select 部门 from scope_departments where 参数 = :部门)
 group by f.id
 order by f.年度, f.部门, f.序号
