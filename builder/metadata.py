@@ -16,6 +16,12 @@ SETTINGS = ROOT / "settings.json"
 QUERY_FILE = re.compile(r"^\d+_([a-z0-9_]+)\.sql$")  # 01_largest_funds.sql -> largest_funds, in file order
 HEADER = re.compile(r"^--\s*(title|description):\s*(.*)$")
 DOC_KEYS = ("title", "description", "description_html")
+# The saved queries' 年度 and 部门 parameters (contract.yml: scope_years, scope_departments), in their descriptions.
+SCOPE_PARAMETERS = {
+    "scope_years": "“年度”留空为最近一年，填“全部”为所有年度。Empty 年度: the latest year; 全部: every year.",
+    "scope_departments": "“部门”留空为最近一年预算最多的部门（首页列出的第一个），填“全部”为所有部门。"
+                         "Empty 部门: the department listed first on the home page; 全部: every department.",
+}
 
 
 class MetadataError(Exception):
@@ -88,7 +94,11 @@ def saved_queries(folder=QUERIES):
                 sql.append(line)
         if "title" not in query:
             raise MetadataError(f"{path}：第1行须为“-- title: 标题”。\n    {path}: line 1 must be '-- title: …'.")
-        queries[match.group(1)] = {**query, "sql": "\n".join(sql).strip()}
+        sql = "\n".join(sql).strip()
+        scope = [text for table, text in SCOPE_PARAMETERS.items() if table in sql]
+        if scope:  # what an empty 年度 or 部门 means, said once here for every query that takes them
+            query["description"] = " ".join([query.get("description", "")] + scope).strip()
+        queries[match.group(1)] = {**query, "sql": sql}
     return queries
 
 

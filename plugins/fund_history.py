@@ -20,25 +20,30 @@ def extra_template_vars(view_name, database, table, request, datasette):
         return None
 
     async def history():
-        db = datasette.get_database("budget")
-        fund = (await db.execute("select id, 年度, 部门, 专项名称, 资金总额_元 from special_funds where id = ?",
-                                 [tilde_decode(request.url_vars["pks"])])).first()
-        if fund is None:
-            return {"fund_history": {"earlier": None, "later": None}}
-        found = {}
-        for side, sql in NEIGHBOUR_YEAR.items():
-            params = {"dept": fund["部门"], "year": fund["年度"], "name": fund["专项名称"]}
-            other_year = (await db.execute(sql, params)).single_value()
-            if other_year is None:
-                found[side] = None
-                continue
-            other = (await db.execute(
-                "select id, 资金总额_元 from special_funds where 部门 = :dept and 专项名称 = :name and 年度 = :other",
-                {**params, "other": other_year})).first()
-            found[side] = compare(fund, other, other_year, side)
-        return {"fund_history": found}
+        fund_id = tilde_decode(request.url_vars["pks"])
+        return await datasette.get_database("budget").execute_fn(lambda conn: {"fund_history": neighbours(conn, fund_id)})
 
     return history
+
+
+def neighbours(conn, fund_id):
+    """{earlier, later}: the fund in its department's previous and next year (by name), on the database thread."""
+    fund = conn.execute("select id, 年度, 部门, 专项名称, 资金总额_元 from special_funds where id = ?", [fund_id]).fetchone()
+    if fund is None:
+        return {"earlier": None, "later": None}
+    fund = dict(zip(["id", "年度", "部门", "专项名称", "资金总额_元"], fund))
+    found = {}
+    for side, sql in NEIGHBOUR_YEAR.items():
+        params = {"dept": fund["部门"], "year": fund["年度"], "name": fund["专项名称"]}
+        other_year = conn.execute(sql, params).fetchone()[0]
+        if other_year is None:
+            found[side] = None
+            continue
+        other = conn.execute("select id, 资金总额_元 from special_funds where 部门 = :dept and 专项名称 = :name "
+                             "and 年度 = :other", {**params, "other": other_year}).fetchone()
+        other = dict(zip(["id", "资金总额_元"], other)) if other else None
+        found[side] = compare(fund, other, other_year, side)
+    return found
 
 
 def compare(fund, other, other_year, side):
