@@ -63,6 +63,9 @@ class DataPackageError(RuntimeError):
         super().__init__("\n".join(problems))
         self.problems = problems
 
+    def __reduce__(self):  # raised in another process of the build (builder/parallel.py) and re-raised here
+        return DataPackageError, (self.problems,)
+
 
 def write_datapackage(budget_db_path, out_dir, metadata, source_dir, documents=()):
     """Write one CSV per data table of budget.db and datapackage.json into out_dir; returns the descriptor.

@@ -1,12 +1,13 @@
 """/search: the site-wide Chinese search page (see chinese_search.py for how matching works).
 
 A common two-character word (低保) matches hundreds of thousands of cells in a province's data; ranking them all
-by bm25 and counting them all takes half a second or more. So the page reads at most CANDIDATES matches, the
-most recent first (search_index is numbered year by year, so within a year its ids run in one range):
+by bm25 and counting them all takes half a second or more. So the page first counts the matches only up to
+CANDIDATES + 1 (FTS5 stops there), the most recent first (search_index is numbered year by year, so within a year
+its ids run in one range):
 
-- when there are fewer, that is every match: they are counted exactly and ranked by bm25, as always;
-- when there are more, the page says so ("至少 500 处"), and ranks those most recent matches by the same formula
-  without its rarity weight (how often the words occur, relative to the length of the text; see relevance()).
+- up to CANDIDATES matches: that is every match; they are counted exactly, by table, and ranked by bm25, as always;
+- more: the page says so ("至少 300 处") and ranks the CANDIDATES most recent matches by the same formula without its
+  rarity weight (RANKED_SQL: how often the words occur, relative to the length of the text).
 """
 import sqlite3
 
@@ -17,7 +18,7 @@ from datasette.utils.asgi import Response
 from builder.cjk import NOTHING, cjk_query, query_terms
 
 PAGE_SIZE = 50
-CANDIDATES = 500
+CANDIDATES = 300
 TABLE_NAMES = {
     "special_funds": "专项资金（表1）", "expenditure_directions": "支出方向（表2）",
     "performance_indicators": "绩效指标（表2）", "department_budgets": "部门整体支出（表3）",
@@ -38,15 +39,44 @@ from search_index_fts join search_index s on s.id = search_index_fts.rowid
 where search_index_fts match cjk_query(:q) and (:year = '' or s.年度 = :year)
 group by s.表
 """
-# The most recent matches (highest ids first), at most :candidates of them, within the ids of a year.
-CANDIDATE_SQL = """
-select s.id, s.表, s.分词
-from search_index_fts join search_index s on s.id = search_index_fts.rowid
-where search_index_fts match cjk_query(:q) and search_index_fts.rowid between :low and :high
-  and (:table = '' or s.表 = :table) and (:year = '' or s.年度 = :year)
-order by search_index_fts.rowid desc
-limit :candidates
+# How many matches, counting no further than :candidates + 1, within the ids of a year (joined with search_index only
+# when the page asks for one table or one year).
+CAPPED_COUNT_SQL = """
+select count(*) from (
+  select 1 from search_index_fts {join}
+  where search_index_fts match cjk_query(:q) and search_index_fts.rowid between :low and :high {where}
+  limit :candidates + 1
+)
 """
+FILTER_JOIN = "join search_index s on s.id = search_index_fts.rowid"
+FILTERS = "and (:table = '' or s.表 = :table) and (:year = '' or s.年度 = :year)"
+# The most recent :candidates matches, ranked by bm25 without its rarity weight (k1 = 1.2, b = 0.75, as FTS5's):
+# the sum over the query's terms of tf·2.2 / (tf + 1.2·(0.25 + 0.75·length / average length)), where tf is how often
+# the term occurs in the cell (counted in its one-token-per-character text) and length its number of tokens.
+RANKED_SQL = """
+with candidates as (
+  select s.*, length(s.分词) - length(replace(s.分词, ' ', '')) + 1 as tokens
+  from search_index_fts join search_index s on s.id = search_index_fts.rowid
+  where search_index_fts match cjk_query(:q) and search_index_fts.rowid between :low and :high
+    and (:table = '' or s.表 = :table) and (:year = '' or s.年度 = :year)
+  order by search_index_fts.rowid desc
+  limit :candidates
+),
+measured as (select *, avg(tokens) over () as average, {term_counts} from candidates)
+select *, {score} as score from measured
+order by score desc, id
+limit :limit offset :offset
+"""
+TERM_COUNT = "(length(' ' || 分词 || ' ') - length(replace(' ' || 分词 || ' ', {term}, ''))) / length({term}) as {name}"
+TERM_SCORE = "{name} * 2.2 / ({name} + 1.2 * (0.25 + 0.75 * tokens / average))"
+
+
+def ranked_sql(terms):
+    """RANKED_SQL for {name: the term as SQL (a :parameter or a literal)}."""
+    return RANKED_SQL.format(term_counts=", ".join(TERM_COUNT.format(term=term, name=name) for name, term in terms.items()),
+                             score=" + ".join(TERM_SCORE.format(name=name) for name in terms))
+
+
 # Every year that has an entry: one index look-up per year, not a scan of the index.
 YEARS_SQL = """
 with recursive years(year) as (
@@ -57,19 +87,8 @@ select year from years where year is not null
 """
 
 
-def relevance(tokens, phrases, average_length):
-    """bm25 without its rarity weight (k1 = 1.2, b = 0.75, as FTS5's): tokens, the cell one character per token;
-    phrases, the query's terms as token strings."""
-    padded, length = f" {tokens} ", tokens.count(" ") + 1
-    score = 0.0
-    for phrase in phrases:
-        occurrences = padded.count(f" {phrase} ")
-        score += occurrences * 2.2 / (occurrences + 1.2 * (0.25 + 0.75 * length / average_length))
-    return score
-
-
 def search_results(conn, params, limit_ms):
-    """(results of the page, counts by table, total, exact?) — runs on the database thread."""
+    """(results of the page, counts by table or None, total, exact?) — runs on the database thread."""
     def rows(sql, values):
         cursor = conn.execute(sql, values)
         names = [d[0] for d in cursor.description]
@@ -82,20 +101,16 @@ def search_results(conn, params, limit_ms):
                    .fetchone() or [1 << 62])[0]
             high = (conn.execute("select id from search_index where 年度 = ? order by id desc limit 1",
                                  [params["year"]]).fetchone() or [0])[0]
-        candidates = rows(CANDIDATE_SQL, {**params, "low": low, "high": high, "candidates": CANDIDATES})
-        if len(candidates) < CANDIDATES:  # every match: exact counts and bm25, as for any small search
+        bounded = {**params, "low": low, "high": high, "candidates": CANDIDATES}
+        filtered = bool(params["table"] or params["year"])
+        capped = CAPPED_COUNT_SQL.format(join=FILTER_JOIN if filtered else "", where=FILTERS if filtered else "")
+        if conn.execute(capped, bounded).fetchone()[0] <= CANDIDATES:  # every match: exact, by bm25
             counts = {r["表"]: r["n"] for r in rows(COUNT_SQL, params)}
             total = sum(counts.values()) if not params["table"] else counts.get(params["table"], 0)
             return rows(SEARCH_SQL, params), counts, total, True
-        counts = {}
-        for candidate in candidates:
-            counts[candidate["表"]] = counts.get(candidate["表"], 0) + 1
-        phrases = [" ".join(chars) for chars in query_terms(params["q"])]
-        average = sum(c["分词"].count(" ") + 1 for c in candidates) / len(candidates)
-        ranked = sorted(candidates, key=lambda c: (-relevance(c["分词"], phrases, average), c["id"]))
-        page = [c["id"] for c in ranked[params["offset"]: params["offset"] + params["limit"]]]
-        found = {r["id"]: r for r in rows(f"select * from search_index where id in ({', '.join('?' * len(page))})", page)}
-        return [found[i] for i in page], counts, len(candidates), False
+        terms = {f"term{i}": f" {' '.join(chars)} " for i, chars in enumerate(query_terms(params["q"]))}
+        sql = ranked_sql({f"tf{i}": f":{name}" for i, name in enumerate(terms)})
+        return rows(sql, {**bounded, **terms}), None, CANDIDATES, False
 
 
 @hookimpl
