@@ -38,6 +38,7 @@ class BudgetDb:
         self.conn.execute("pragma journal_mode = off")
         self.conn.execute("pragma synchronous = off")
         self.conn.execute(f"pragma cache_size = -{cache_mib * 1024}")  # for the index builds; the default is 2 MiB
+        self.conn.execute("pragma threads = 2")  # sorting for an index may use the second core
         self.db = sqlite_utils.Database(self.conn)
         self.pending = {}
         self.sql = {}
