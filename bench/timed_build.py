@@ -24,7 +24,7 @@ from builder import build as pipeline, parallel, site, write  # noqa: E402
 STAGES = [
     ("check: read and check the CSVs", pipeline, "read_input"),
     ("check: source documents", pipeline, "source_rows"),
-    ("write: every year read again, normalised and derived (two processes)", pipeline, "write_years"),
+    ("write: every year read again, normalised and derived (two processes; waiting for them)", parallel, "in_order"),
     ("write: the years put together", write.BudgetDb, "merge"),
     ("write: indexes", write.BudgetDb, "index"),
     ("write: tables filled by SQL (department_years, scope_*)", write.BudgetDb, "fill"),

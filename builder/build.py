@@ -2,11 +2,12 @@
 
 Two passes over data/, each reading one row at a time, so memory stays flat however large the data grows:
 
-1. check: read and check every CSV (inputs.py: read.py, cells.py, links.py), the editor's notes and the source
-   documents. Every problem is reported before anything is written.
-2. write: read the CSVs again → normalise (normalise.py) → budget.db (write.py); then, one year and department
-   at a time, read those rows back → derive (derive/) → budget.db; filings.db; downloads (datapackage.py); the
-   site folder (site.py).
+1. check (`check`): read and check every CSV (inputs.py: read.py, cells.py, links.py), the editor's notes and the
+   source documents. Every problem is reported before anything is written.
+2. write (`write_site_folder`): each year read again → normalised (normalise.py) → derived one department at a
+   time (derive/) → a database of its own (write_year, two years at a time on the two cores) → put together into
+   budget.db (write.py); filings.db (in the other process meanwhile); the downloads (datapackage.py); the site
+   folder (site.py).
 """
 import shutil
 from pathlib import Path
@@ -38,7 +39,7 @@ def check(data_dir, source_dir=SOURCE):
 
 def write_year(path, checked, year_dir):
     """One year's tables, normalised as the CSVs stream past and then derived one department at a time, into a
-    database of its own (path). Years are independent, so the build writes two at a time."""
+    database of its own (path, which it returns). Years are independent, so the build writes two at a time."""
     from .write import BudgetDb  # sqlite-utils: a build tool only
 
     db = BudgetDb(path, cache_mib=32)
@@ -56,18 +57,14 @@ def write_year(path, checked, year_dir):
             db.add_dicts(table, rows)
             search_id += len(rows) if table == "search_index" else 0
     db.close()
+    return path
 
 
-def write_years(folder, checked):
-    """Every year written on its own by write_year, two at a time (both cores); returns their databases' paths."""
-    years = [(folder / f"year-{year_dir.name}.db", checked, year_dir) for year_dir in checked.years]
-    parallel.run_all(write_year, years)
-    return [path for path, _, _ in years]
-
-
-def write_budget_db(path, checked, documents, year_paths):
-    """budget.db: the years put together in order, then what needs every year at once: indexes, the tables
-    filled by SQL, facet counts, views and the full-text index."""
+def write_budget_db(path, checked, documents, then=lambda: None):
+    """budget.db: every year written on its own by write_year, two at a time (both cores), each put in as soon as it
+    and the years before it are done (then its database is deleted); then(), once the years are in; then what needs
+    every year at once: indexes, the tables filled by SQL, the year-over-year tables, facet counts, the full-text
+    index and the planner's statistics."""
     from .write import BudgetDb  # sqlite-utils: a build tool only
 
     db = BudgetDb(path)
@@ -76,9 +73,11 @@ def write_budget_db(path, checked, documents, year_paths):
         db.add(table, record)
     per_year = [table for table, spec in contract.outputs().items()
                 if spec.get("source", DEPARTMENTS_FILE) != DEPARTMENTS_FILE or table in DERIVED]
-    for year_path in year_paths:
+    years = [(path.parent / f"year-{year_dir.name}.db", checked, year_dir) for year_dir in checked.years]
+    for year_path in parallel.in_order(write_year, years):
         db.merge(year_path, per_year)
-        year_path.unlink()
+        year_path.unlink()  # a year of a province is gigabytes
+    then()
     db.add_dicts("source_documents", documents)
     db.index(list(contract.outputs()))
     for table, spec in contract.outputs().items():
@@ -93,15 +92,19 @@ def write_budget_db(path, checked, documents, year_paths):
 def write_site_folder(folder, checked, documents, source_dir=SOURCE, copy_configuration=False):
     from .write import write_filings_db  # csvs-to-sqlite: a build tool only
 
-    year_paths = write_years(folder, checked)
-    filings = parallel.start(write_filings_db, folder / "filings.db", checked.data_dir)  # the other core, meanwhile
+    filings = []
+
+    def start_filings():  # on the other core, once the years are written, while this one finishes budget.db
+        filings.append(parallel.start(write_filings_db, folder / "filings.db", checked.data_dir))
+
     try:
-        write_budget_db(folder / "budget.db", checked, documents, year_paths)
+        write_budget_db(folder / "budget.db", checked, documents, then=start_filings)
         metadata = site_metadata(folder / "budget.db")
     except BaseException:
-        parallel.wait(filings)  # before the folder is discarded
+        for started in filings:
+            parallel.wait(started)  # before the folder is discarded
         raise
-    parallel.result(filings)
+    parallel.result(filings[0])
     (folder / "source").mkdir()
     for document in documents:
         (folder / "source" / document["文件"]).parent.mkdir(exist_ok=True)

@@ -17,17 +17,23 @@ def start(function, *args):
     return future
 
 
-def run_all(function, arguments, processes=2):
-    """[function(*args) for args in arguments], run by up to `processes` processes (here, for one task or one core);
-    the first exception raised is raised here once every task has ended."""
+def in_order(function, arguments, processes=2):
+    """Yield function(*args) for each args, in their order, each as soon as it and those before it are done; up to
+    `processes` of them run at once (here, one after the other, for one task or on one core). The first exception
+    raised is raised here; the tasks not started by then are cancelled."""
     processes = min(processes, len(arguments), os.cpu_count() or 1)
     if processes < 2:
-        return [function(*args) for args in arguments]
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=processes, mp_context=context) as executor:
+        for args in arguments:
+            yield function(*args)
+        return
+    executor = concurrent.futures.ProcessPoolExecutor(max_workers=processes,
+                                                      mp_context=multiprocessing.get_context("spawn"))
+    try:
         futures = [executor.submit(function, *args) for args in arguments]
-        concurrent.futures.wait(futures)
-    return [future.result() for future in futures]
+        for future in futures:
+            yield future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 class Later:
