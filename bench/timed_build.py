@@ -22,7 +22,7 @@ from builder import build as pipeline, parallel, site, write  # noqa: E402
 
 # (label, object, attribute): the object is where the pipeline finds the function.
 STAGES = [
-    ("check: read and check the CSVs", pipeline, "read_input"),
+    ("check: read and check the CSVs (a process of its own)", pipeline, "check_csvs"),
     ("check: source documents", pipeline, "source_rows"),
     ("write: every year read again, normalised and derived (two processes; waiting for them)", parallel, "in_order"),
     ("write: the years put together", write.BudgetDb, "merge"),

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -267,10 +268,16 @@ def licenses(metadata):
 def sources(documents, source_dir, out_dir):
     """The original documents. They travel inside the package, so its relative paths to them work offline."""
     found = []
+    # The site folder's own copies (source/ beside downloads/) are linked, not copied again: a province has thousands
+    # of documents, and the folder's files are never changed, only replaced by the next build's.
+    link = Path(source_dir).resolve().parent == Path(out_dir).resolve().parent
     for document in documents:
         target = out_dir / "source" / document["文件"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(source_dir) / document["文件"], target)
+        if link:
+            os.link(Path(source_dir) / document["文件"], target)
+        else:
+            shutil.copyfile(Path(source_dir) / document["文件"], target)
         found.append({"title": f"{document['部门']} {document['年度']} 年预算绩效目标公开文件（原文，{document['格式']}）"
                                " Original document as published", "path": f"source/{document['文件']}"})
     return found

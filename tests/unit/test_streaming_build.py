@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from builder import inputs  # noqa: E402
+from builder import build as build_module  # noqa: E402
 from builder.build import build  # noqa: E402
 from builder.problems import InputErrors  # noqa: E402
 from builder.read import read_csv, text_lines  # noqa: E402
@@ -130,15 +130,14 @@ def test_two_builds_are_identical(province, tmp_path):
 def test_a_file_changed_while_building_stops_the_build(province, tmp_path, monkeypatch):
     data = tmp_path / "data"
     shutil.copytree(province / "data", data)
-    real_check = inputs.read_input
+    real_documents = build_module.source_rows
 
-    def check_then_edit(data_dir):
-        checked = real_check(data_dir)
-        notes = Path(data_dir) / "2020" / "notes.csv"
+    def documents_then_edit(*args):  # the last step of the check pass
+        notes = data / "2020" / "notes.csv"
         notes.write_bytes(notes.read_bytes() + b"\r\n")  # saved again by someone while the build runs
-        return checked
+        return real_documents(*args)
 
-    monkeypatch.setattr("builder.build.read_input", check_then_edit)
+    monkeypatch.setattr(build_module, "source_rows", documents_then_edit)
     with pytest.raises(InputErrors) as stopped:
         build(data, tmp_path / "site", province / "source")
     assert "生成期间文件被修改了" in str(stopped.value.problems[0])
