@@ -16,7 +16,7 @@ from datasette import hookimpl
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
-SUGGEST_ROWS = 10_000
+SUGGEST_ROWS = 1_000
 COUNTS_TABLE = "facet_counts"
 _counted = {}  # (database file, table) -> {column: [[value, count], …]}, for immutable files only
 
