@@ -4,7 +4,6 @@ The check pass streams each file once, row by row, so its memory does not grow w
 must be unique and the names that links point at are kept). Every problem is found before anything is written;
 the build then reads the files a second time to write them (`year_rows`), after making sure none has changed.
 """
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

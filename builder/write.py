@@ -1,8 +1,8 @@
 """Writing the two databases, row by row (memory does not grow with the data).
 
-- budget.db: the tables of contract.yml (types, primary and foreign keys, indexes), the year-over-year views and
-  the full-text index. The schema is made with sqlite-utils; rows go in with plain executemany, in batches. A pure
-  function of data/: two builds are byte-identical.
+- budget.db: the tables of contract.yml (types, primary and foreign keys, indexes), the year-over-year tables and
+  the full-text index. The schema is made with sqlite-utils; rows go in with plain executemany, in batches, or are
+  copied by SQLite from a year's own database (merge). A pure function of data/: two builds are byte-identical.
 - filings.db: every curated CSV loaded verbatim (all text) with csvs-to-sqlite, so anyone can audit budget.db
   against exactly what was filed.
 """

@@ -2,7 +2,6 @@
 and put together, the same result every time, and nothing written when a file changes under the build."""
 import csv
 import hashlib
-import io
 import shutil
 import sqlite3
 import subprocess
