@@ -44,7 +44,8 @@ system-packages:
 	@bash scripts/system-packages test
 
 # Not part of `make test`: a million synthetic indicator rows and the 2019 data, built and served on this machine,
-# measured with wrk and nginx; writes docs/benchmarks.md (about half an hour on 2 cores).
+# measured with wrk and nginx against sqlite3's .import and Datasette without plugins, and a growth curve from ten
+# thousand to ten million rows; writes docs/benchmarks.md (about an hour and a half on 2 cores, ~60 GB of /tmp).
 bench: bench-system-packages $(VENV)/.installed
 	$(BIN)/python bench/run.py
 

@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from builder import contract
 from builder.build import build
 from builder.contract import ContractError
 from builder.datapackage import DataPackageError
@@ -28,7 +29,7 @@ def main(argv=None):
     raise_on_termination()  # Ctrl-C or kill: the unfinished build folder is removed, the site stays as it was
     live = os.path.realpath(args.site)
     try:
-        tables, notices = build(args.data, args.site, args.source)
+        counts, notices = build(args.data, args.site, args.source)
     except Terminated as stop:
         if os.path.realpath(args.site) == live:
             print(f"收到 {stop.name}，已中止；原有网站保持不变。Stopped by {stop.name}; the existing site is unchanged.",
@@ -45,8 +46,8 @@ def main(argv=None):
         return 1
     for notice in notices:
         print(f"已规范化 normalised: {notice}")
-    counts = "，".join(f"{table} {len(rows)}" for table, rows in tables.items())
-    print(f"已生成 built {Path(args.site)} → {Path(args.site).resolve().name}：{counts}")
+    tables = "，".join(f"{table} {counts[table]}" for table in contract.outputs() if table in counts)
+    print(f"已生成 built {Path(args.site)} → {Path(args.site).resolve().name}：{tables}")
     return 0
 
 

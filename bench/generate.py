@@ -1,11 +1,12 @@
 """Write a synthetic data/ folder in exactly the curated CSV format, at any scale, for the benchmark.
 
-    python bench/generate.py --out /tmp/budget-bench/data [--departments 1750 --years 4 --funds 8 --directions 2]
+    python bench/generate.py --out /tmp/budget-bench/data [--source /tmp/budget-bench/source]
+        [--departments 1750 --years 4 --funds 8 --directions 2]
 
 Indicator rows = departments x years x funds x directions x 9 (the defaults give 1,008,000). Every department-year
 gets the three forms of data/2019/ re-filled: the 2019 texts with their numbers changed (so texts vary the way real
 filings do), new amounts that add up the way the forms require, and two editor's notes that quote real cells.
-The output passes the build's checks; it is never written into the repository's data/ folder.
+The output passes build_db.py's checks; it is never written into the repository's data/ folder.
 """
 import argparse
 import csv
@@ -18,13 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from builder import contract  # noqa: E402
+from builder.inputs import DEPARTMENTS_FILE  # noqa: E402
 
-DEPARTMENTS_FILE = "departments.csv"
-DEPARTMENT_COLUMNS = contract.columns_of(DEPARTMENTS_FILE)
-YEAR_FILES = {name: contract.columns_of(name) for name in contract.year_files()}  # file -> its columns
 INDICATOR_SLOTS = contract.indicator_slots()
 
 TEMPLATE = ROOT / "data" / "2019"
+SOURCE_TEMPLATE = ROOT / "source" / "2019" / "shifeng-minzheng.txt"
 DISTRICTS = ["石峰", "荷塘", "芦淞", "天元", "渌口", "醴陵", "攸县", "茶陵", "炎陵", "雨湖", "岳塘", "韶山", "湘乡",
              "芙蓉", "天心", "岳麓", "开福", "雨花", "望城", "浏阳", "宁乡", "珠晖", "雁峰", "石鼓", "蒸湘", "南岳",
              "北塔", "双清", "大祥", "武陵", "鼎城", "永定", "武陵源", "赫山", "资阳", "北湖", "苏仙", "冷水滩",
@@ -35,6 +35,9 @@ BUREAUS = ["民政局", "教育局", "卫生健康局", "财政局", "人力资�
            "司法局", "审计局", "统计局", "医疗保障局", "林业局", "残疾人联合会", "妇女联合会", "团委", "总工会",
            "科学技术协会", "档案馆", "图书馆", "文化馆", "老干部局", "机关事务服务中心", "政务服务中心",
            "信访局", "发展和改革局", "粮食和物资储备局", "供销合作社", "红十字会"]
+# More departments than districts × bureaus (a whole province, or several): the same names under each city.
+CITIES = ["株洲市", "长沙市", "湘潭市", "衡阳市", "岳阳市", "常德市", "益阳市", "郴州市", "永州市", "怀化市", "娄底市",
+          "邵阳市", "张家界市", "湘西州"]
 CATEGORIES = ["民政管理事务支出", "抚恤支出", "退役安置支出", "残疾人事业支出", "最低生活保障支出",
               "其他社会保障和就业支出", "医疗救助支出"]
 
@@ -80,18 +83,23 @@ class Writer:
 
 def departments(count):
     names = [f"{district}区{bureau}" for bureau in BUREAUS for district in DISTRICTS]
+    names += [f"{city}{name}" for city in CITIES for name in names]
     if count > len(names):
         raise SystemExit(f"at most {len(names)} departments")
     return [(names[i], f"d{i + 1:04d}") for i in range(count)]
 
 
-def generate(out, n_departments, n_years, n_funds, n_directions, seed=2019):
+def generate(out, n_departments, n_years, n_funds, n_directions, seed=2019, source=None):
     if n_directions < 1 or n_funds < 1 or n_years < 1 or n_departments < 1:
         raise SystemExit("every count must be at least 1")
     out = Path(out).resolve()
     if out == (ROOT / "data").resolve() or (ROOT / "data").resolve() in out.parents:
         raise SystemExit("refusing to write into the repository's data/ folder")
     out.mkdir(parents=True, exist_ok=True)
+    source = Path(source).resolve() if source else None
+    if source is not None and (source == (ROOT / "source").resolve() or (ROOT / "source").resolve() in source.parents):
+        raise SystemExit("refusing to write into the repository's source/ folder")
+    document = SOURCE_TEMPLATE.read_text(encoding="utf-8")
     rng = random.Random(seed)
     funds_template = read_template("form1_special_funds.csv")
     directions_template = read_template("form2_expenditure_directions.csv")
@@ -100,7 +108,7 @@ def generate(out, n_departments, n_years, n_funds, n_directions, seed=2019):
     forms_template = read_template("forms.csv")
     depts = departments(n_departments)
 
-    writer = Writer(out / DEPARTMENTS_FILE, DEPARTMENT_COLUMNS)
+    writer = Writer(out / DEPARTMENTS_FILE, contract.columns_of(DEPARTMENTS_FILE))
     for name, code in depts:
         writer.row({"部门": name, "部门编码": code, "全称": f"湖南省{name}", "上级主管": f"{name[:-3]}人民政府"})
     writer.close()
@@ -109,9 +117,14 @@ def generate(out, n_departments, n_years, n_funds, n_directions, seed=2019):
     for year in range(2019, 2019 + n_years):
         folder = out / str(year)
         folder.mkdir(exist_ok=True)
-        files = {name: Writer(folder / name, columns) for name, columns in YEAR_FILES.items()}
+        files = {name: Writer(folder / name, contract.columns_of(name)) for name in contract.year_files()}
+        if source is not None:
+            (source / str(year)).mkdir(parents=True, exist_ok=True)
         for name, code in depts:
             common = {"年度": year, "部门": name}
+            if source is not None:  # one published document per department and year, as in source/
+                (source / str(year) / f"{code}.txt").write_text(
+                    document.replace("2019", str(year)).replace("石峰区民政局", name), encoding="utf-8")
             for row in forms_template:
                 files["forms.csv"].row({**row, **common, "编制单位": row["编制单位"] and f"株洲市{name}",
                                         "标题行原文": row["标题行原文"] and f"株洲市{name}        单位：万元"})
@@ -175,8 +188,9 @@ def main(argv=None):
     parser.add_argument("--funds", type=int, default=8, help="special funds per department and year")
     parser.add_argument("--directions", type=int, default=2, help="expenditure directions per fund")
     parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--source", help="also write one source document per department and year here")
     args = parser.parse_args(argv)
-    rows = generate(args.out, args.departments, args.years, args.funds, args.directions, args.seed)
+    rows = generate(args.out, args.departments, args.years, args.funds, args.directions, args.seed, args.source)
     print(f"wrote {args.out}: {args.departments} departments x {args.years} years x {args.funds} funds x "
           f"{args.directions} directions x 9 = {rows} indicator rows")
 

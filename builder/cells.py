@@ -23,21 +23,37 @@ def year_mismatch(value, year):
 
 def check_cells(rows, file_name, year, departments, problems, notices):
     """year: the folder's year (None for data/departments.csv); departments: the registered 部门 names."""
-    rules = {column: rule or {} for column, rule in contract.inputs()[file_name]["columns"].items()}
-    unregistered = {}  # department -> its rows: one message per department, not one per row
+    cells = CellChecks(file_name, year, departments)
     for row in rows:
-        for column, rule in rules.items():
+        cells.check(row)
+    cells.finish()
+    problems.extend(cells.problems)
+    notices.extend(cells.notices)
+
+
+class CellChecks:
+    """The cell checks of one file, one row at a time (the build streams the rows): problems and notices in row
+    order, then one message per unregistered department."""
+
+    def __init__(self, file_name, year, departments):
+        self.rules = [(column, rule or {}, (rule or {}).get("type", "text"))
+                      for column, rule in contract.inputs()[file_name]["columns"].items()]
+        self.year, self.departments = year, departments
+        self.problems, self.notices = [], []
+        self.unregistered = {}  # department -> [its first (row, column), how many rows]: one message per department
+
+    def check(self, row):
+        problems = self.problems
+        for column, rule, kind in self.rules:
             value = row.values[column]
-            kind = rule.get("type", "text")
-            if rule.get("required") and not value.strip():
-                problems.append(row.problem(column, "此格不能为空。", "This cell must not be empty."))
-                continue
             if not value.strip():
+                if rule.get("required"):
+                    problems.append(row.problem(column, "此格不能为空。", "This cell must not be empty."))
                 continue
-            if kind == "year" and year is not None and value != year:
-                problems.append(row.problem(column, *year_mismatch(value, year)))
-            elif kind == "department" and departments is not None and value not in departments:
-                unregistered.setdefault(value, []).append((row, column))
+            if kind == "year" and self.year is not None and value != self.year:
+                problems.append(row.problem(column, *year_mismatch(value, self.year)))
+            elif kind == "department" and self.departments is not None and value not in self.departments:
+                self.unregistered.setdefault(value, [(row, column), 0])[1] += 1
             elif kind == "integer" and not value.strip().isdigit():
                 problems.append(row.problem(column, f"“{value.strip()}”不是正整数。", f"'{value.strip()}' is not a whole number."))
             elif kind == "amount":
@@ -47,25 +63,44 @@ def check_cells(rows, file_name, year, departments, problems, notices):
                     problems.append(row.problem(column, *error.args[0]))
                     continue
                 if str(amount) != value:
-                    notices.append(f"{row.file} 第{row.line}行“{column}”: “{value}” → {amount}")
+                    self.notices.append(f"{row.file} 第{row.line}行“{column}”: “{value}” → {amount}")
             if rule.get("pattern") and not re.fullmatch(rule["pattern"], value):
                 problems.append(row.problem(column, *rule["pattern_help"]))
-    for department, where in unregistered.items():
-        row, column = where[0]
-        more_zh = f"（本文件共{len(where)}行）" if len(where) > 1 else ""
-        more_en = f" ({len(where)} rows in this file)" if len(where) > 1 else ""
-        problems.append(row.problem(column, f"部门“{department}”不在 data/departments.csv 中{more_zh}。请先在那里登记该部门"
-                                    "（部门,部门编码,全称,上级主管）。", f"Department '{department}' is not listed in "
-                                    f"data/departments.csv{more_en}. Add it there first (部门,部门编码,全称,上级主管)."))
+
+    def failed(self):
+        return bool(self.problems or self.unregistered)
+
+    def finish(self):
+        for department, ((row, column), count) in self.unregistered.items():
+            more_zh = f"（本文件共{count}行）" if count > 1 else ""
+            more_en = f" ({count} rows in this file)" if count > 1 else ""
+            self.problems.append(row.problem(column, f"部门“{department}”不在 data/departments.csv 中{more_zh}。请先在那里登记该部门"
+                                             "（部门,部门编码,全称,上级主管）。", f"Department '{department}' is not listed in "
+                                             f"data/departments.csv{more_en}. Add it there first (部门,部门编码,全称,上级主管)."))
 
 
 def find_duplicates(rows, key_columns, problems):
-    seen = {}
+    duplicates = Duplicates(key_columns)
     for row in rows:
-        key = tuple(row.values[c].strip() for c in key_columns)
-        if key in seen:
-            shown = "、".join(f"{c}={v}" for c, v in zip(key_columns, key))
-            problems.append(row.problem(key_columns[-1], f"与第{seen[key]}行重复（{shown}）。请删除或改正其中一行。",
-                                        f"Duplicates row {seen[key]} ({shown}). Remove or correct one of them."))
-        else:
-            seen[key] = row.line
+        duplicates.check(row)
+    problems.extend(duplicates.problems)
+
+
+class Duplicates:
+    """Rows that repeat a key (a set of columns that identify a row), one row at a time."""
+
+    def __init__(self, key_columns):
+        self.key_columns, self.seen, self.problems = key_columns, {}, []
+
+    def check(self, row):
+        key = tuple(row.values[c].strip() for c in self.key_columns)
+        # One string per key: half the memory of a tuple of strings, for files of a million rows. (A cell holding the
+        # separator, a control character the reader already reports, keeps its tuple, so no two keys can merge.)
+        joined = key if any("\x1f" in value for value in key) else "\x1f".join(key)
+        first = self.seen.get(joined)
+        if first is None:
+            self.seen[joined] = row.line
+            return
+        shown = "、".join(f"{c}={v}" for c, v in zip(self.key_columns, key))
+        self.problems.append(row.problem(self.key_columns[-1], f"与第{first}行重复（{shown}）。请删除或改正其中一行。",
+                                         f"Duplicates row {first} ({shown}). Remove or correct one of them."))

@@ -60,6 +60,8 @@ def inconsistencies(contract):
             if target is None:
                 yield f"inputs.{name}.links: 没有文件 no file {link.get('file')}"
                 continue
+            if list(inputs).index(link["file"]) > list(inputs).index(name):  # the build reads files in this order
+                yield f"inputs.{name}.links: {link['file']} 须列在 {name} 之前 / must be listed before {name}"
             for mine, theirs in zip(link["columns"], link["to"]):
                 if mine not in columns or theirs not in target["columns"]:
                     yield f"inputs.{name}.links: 列不存在 unknown column {mine} → {link['file']}.{theirs}"
@@ -85,8 +87,12 @@ def inconsistencies(contract):
         for column in [c for index in spec.get("indexes", []) for c in index] + spec.get("search", []):
             if column not in columns:
                 yield f"outputs.{table}: 没有列 no column {column}"
-        if spec.get("primary_key", "id") not in columns:
-            yield f"outputs.{table}.primary_key: 没有列 no column {spec.get('primary_key', 'id')}"
+        key = spec.get("primary_key", "id")
+        for column in key if isinstance(key, list) else [key]:
+            if column not in columns:
+                yield f"outputs.{table}.primary_key: 没有列 no column {column}"
+        if "rows" in spec and not spec.get("derived"):
+            yield f"outputs.{table}.rows: 只用于 derived 的表 / only for derived tables"
 
 
 def inputs():
@@ -124,6 +130,11 @@ def outputs():
 def table_columns(table):
     """{column: python type} of an output table, in order."""
     return {c: OUTPUT_TYPES[rule["type"]] for c, rule in outputs()[table]["columns"].items()}
+
+
+def downloadable():
+    """The tables of the data package: all but the site's machinery (download: false)."""
+    return [table for table, spec in outputs().items() if spec.get("download", True)]
 
 
 def searchable():

@@ -14,21 +14,21 @@ import csv
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
-from .spreadsheet import spreadsheet_safe
+from . import contract, parallel
+from .spreadsheet import FORMULA_START
 
 ROOT = Path(__file__).resolve().parent.parent
 FISCAL_SCHEMA = ROOT / "schemas" / "fiscal-data-package.json"
 
 PACKAGE_NAME = "shifeng-minzheng-budget-performance-targets"
 ENGLISH_TITLE = "Budget performance targets of the Shifeng District Civil Affairs Bureau, Zhuzhou"
-# Tables of budget.db that are site machinery rebuilt from the others, not data: left out of the package.
-NOT_DATA = {"search_index"}
 
 # SQLite column type -> Table Schema field type
 FIELD_TYPES = {"INTEGER": "integer", "REAL": "number", "FLOAT": "number", "NUMERIC": "number", "TEXT": "string"}
@@ -64,6 +64,9 @@ class DataPackageError(RuntimeError):
         super().__init__("\n".join(problems))
         self.problems = problems
 
+    def __reduce__(self):  # raised in another process of the build (builder/parallel.py) and re-raised here
+        return DataPackageError, (self.problems,)
+
 
 def write_datapackage(budget_db_path, out_dir, metadata, source_dir, documents=()):
     """Write one CSV per data table of budget.db and datapackage.json into out_dir; returns the descriptor.
@@ -74,11 +77,15 @@ def write_datapackage(budget_db_path, out_dir, metadata, source_dir, documents=(
     conn = sqlite3.connect(f"file:{Path(budget_db_path).resolve()}?mode=ro", uri=True)
     try:
         tables = data_tables(conn)
-        resources = [write_resource(conn, table, table_docs.get(table, {}), out_dir) for table in tables]
-        years = [row[0] for table in tables if "年度" in columns_of(conn, table)
-                 for row in conn.execute(f"select distinct 年度 from {quote(table)} where 年度 is not null")]
+        years = [year for table in tables if "年度" in columns_of(conn, table)  # the first and the last year
+                 for year in conn.execute(f"select min(年度), max(年度) from {quote(table)}").fetchone() if year is not None]
+        mine, theirs = halves(conn, tables)
     finally:
         conn.close()
+    # Half of the CSVs (by size) are written by a second process, the other half here.
+    other = parallel.start(write_resources, budget_db_path, theirs, table_docs, out_dir)
+    written = {**write_resources(budget_db_path, mine, table_docs, out_dir), **parallel.result(other)}
+    resources = [written[table] for table in tables]
     descriptor = {
         "profile": "tabular-data-package",
         "name": PACKAGE_NAME,
@@ -107,6 +114,25 @@ def write_datapackage(budget_db_path, out_dir, metadata, source_dir, documents=(
 # ---------------------------------------------------------------------------
 
 
+def halves(conn, tables):
+    """tables in two lists of about the same size on disk (the largest first, each to the lighter list)."""
+    sizes = dict(conn.execute("select name, sum(pgsize) from dbstat group by name"))
+    found = ([], [])
+    for table in sorted(tables, key=lambda t: -sizes.get(t, 0)):
+        lighter = min(found, key=lambda half: sum(sizes.get(t, 0) for t in half))
+        lighter.append(table)
+    return found
+
+
+def write_resources(budget_db_path, tables, table_docs, out_dir):
+    """{table: its resource} after writing each table's CSV."""
+    conn = sqlite3.connect(f"file:{Path(budget_db_path).resolve()}?mode=ro", uri=True)
+    try:
+        return {table: write_resource(conn, table, table_docs.get(table, {}), Path(out_dir)) for table in tables}
+    finally:
+        conn.close()
+
+
 def quote(identifier):
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -115,7 +141,10 @@ def data_tables(conn):
     """Ordinary tables in creation order: no SQLite internals, no full-text index (virtual or shadow) tables."""
     kinds = dict(conn.execute("select name, type from pragma_table_list where schema = 'main'"))
     names = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table' order by rowid")]
-    return [n for n in names if kinds.get(n) == "table" and not n.startswith("sqlite_") and n not in NOT_DATA]
+    # Tables that are site machinery rebuilt from the others (contract.yml `download: false`) are not data, nor are
+    # the year-over-year comparisons (contract.yml `views`, written as tables).
+    machinery = set(contract.outputs()) - set(contract.downloadable()) | set(contract.views())
+    return [n for n in names if kinds.get(n) == "table" and not n.startswith("sqlite_") and n not in machinery]
 
 
 def columns_of(conn, table):
@@ -137,6 +166,30 @@ def exact_text(value, column=""):
     return str(value)
 
 
+def csv_rows(conn, table, info):
+    """A table's rows as its CSV holds them: each cell is exact_text(spreadsheet_safe(value)).
+
+    The text rule runs inside SQLite (spreadsheet_safe's rule, written as SQL from its own list of characters), so a
+    table of a million rows streams through the csv module without a Python call per cell; only the columns that
+    hold real numbers (the contract's `real` columns) go through exact_text one value at a time."""
+    starts = ", ".join("'" + c.replace("'", "''") + "'" for c in FORMULA_START)
+    select = ", ".join(f"case when typeof({quote(name)}) = 'text' and substr({quote(name)}, 1, 1) in ({starts}) "
+                       f"then '''' || {quote(name)} else {quote(name)} end" for name, *_ in info)
+    cursor = conn.execute(f"select {select} from {quote(table)} order by rowid")
+    reals = {i: name for i, (name, sql_type, *_) in enumerate(info) if FIELD_TYPES.get(sql_type.upper()) == "number"}
+    if not reals:
+        return cursor
+    return ([exact_text(value, reals[i]) if i in reals else value for i, value in enumerate(row)] for row in cursor)
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):  # a megabyte at a time: a table's CSV may be gigabytes
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def write_resource(conn, table, docs, out_dir):
     info = list(conn.execute("select name, type, \"notnull\", pk from pragma_table_info(?)", [table]))
     names = [name for name, *_ in info]
@@ -145,8 +198,7 @@ def write_resource(conn, table, docs, out_dir):
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(names)
-        for row in conn.execute(f"select * from {quote(table)} order by rowid"):
-            writer.writerow([exact_text(spreadsheet_safe(value), column) for value, column in zip(row, names)])
+        writer.writerows(csv_rows(conn, table, info))
     column_docs = docs.get("columns") or {}
     fields = []
     for name, sql_type, notnull, pk in info:
@@ -168,15 +220,14 @@ def write_resource(conn, table, docs, out_dir):
         key["reference"]["fields"].append(parent_column)
     if foreign_keys:
         schema["foreignKeys"] = list(foreign_keys.values())
-    data = path.read_bytes()
     resource = {"name": table, "path": path.name, "profile": "tabular-data-resource"}
     if docs.get("title"):
         resource["title"] = docs["title"]
     description = docs.get("description") or plain_text(docs.get("description_html"))
     if description:
         resource["description"] = description
-    resource.update({"format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(data),
-                     "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": schema})
+    resource.update({"format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": path.stat().st_size,
+                     "hash": "sha256:" + file_sha256(path), "schema": schema})
     return resource
 
 
@@ -217,10 +268,16 @@ def licenses(metadata):
 def sources(documents, source_dir, out_dir):
     """The original documents. They travel inside the package, so its relative paths to them work offline."""
     found = []
+    # The site folder's own copies (source/ beside downloads/) are linked, not copied again: a province has thousands
+    # of documents, and the folder's files are never changed, only replaced by the next build's.
+    link = Path(source_dir).resolve().parent == Path(out_dir).resolve().parent
     for document in documents:
         target = out_dir / "source" / document["文件"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(source_dir) / document["文件"], target)
+        if link:
+            os.link(Path(source_dir) / document["文件"], target)
+        else:
+            shutil.copyfile(Path(source_dir) / document["文件"], target)
         found.append({"title": f"{document['部门']} {document['年度']} 年预算绩效目标公开文件（原文，{document['格式']}）"
                                " Original document as published", "path": f"source/{document['文件']}"})
     return found

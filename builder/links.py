@@ -10,76 +10,115 @@ from .read import CONTROL
 EXCERPT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万元")
 
 
-def link_key(row, columns):
-    # A control character is reported in its own cell (read.py); it does not make every row that names that cell a
-    # second problem.
-    return tuple(CONTROL.sub("", row.values[c]) for c in columns)
-
 
 def check_links(files, problems):
     """files: {file name: [Row]} of one year."""
-    for name, spec in contract.year_files().items():
-        for link in spec.get("links", []):
-            # Exactly as filed: normalise.py joins on these cells verbatim, so "城市低保金 " (a trailing space) is
-            # not 城市低保金 and must be reported here, not fail there.
-            targets = {link_key(r, link["to"]) for r in files[link["file"]]}
-            for row in files[name]:
-                key = link_key(row, link["columns"])
-                if key in targets:
-                    continue
-                column = link["columns"][-1]
-                hint_zh = hint_en = ""
-                if link.get("suggest"):
-                    names = [t[-1] for t in targets if t[:-1] == key[:-1]]
-                    close = difflib.get_close_matches(key[-1], names, n=1, cutoff=0.3)
-                    if close:
-                        hint_zh, hint_en = f"是不是“{close[0]}”？", f" Did you mean '{close[0]}'?"
-                label_zh, label_en = link["label"]
-                problems.append(row.problem(
-                    column, f"{label_zh}“{key[-1]}”不在 {link['file']} 中（同一部门）。{hint_zh}须与该文件完全一致，"
-                    "或先在那里登记。", f"The {label_en} '{key[-1]}' is not in {link['file']} (same department).{hint_en} "
-                    "It must match that file exactly, or be added there first."))
-    check_breakdown(files, problems)
+    links = YearLinks()
+    for name in contract.year_files():
+        for row in files[name]:
+            links.check(name, row)
+    problems.extend(links.problems())
 
 
-def check_breakdown(files, problems):
-    """Each category of form 3's 产出指标 quotes that cell, and its 金额 is the amount its own excerpt states."""
-    output_text = {r.values["部门名称"]: r.values["产出指标"] for r in files["form3_department_budget.csv"]}
-    for row in files["form3_department_expenditures.csv"]:
-        cell = output_text.get(row.values["部门"])
+class YearLinks:
+    """The links between one year's files, checked one row at a time as the files stream past in contract order
+    (contract.py makes sure each link's target file comes before the file that refers to it)."""
+
+    def __init__(self):
+        self.targets = {}  # (file, link number) -> the keys its rows may refer to
+        self.names = {}  # (file, link number) -> {key without its last column: [last columns]}, for "did you mean"
+        self.found = {}  # (file, link number) -> problems
+        self.output_text = {}  # 部门名称 -> form 3's 产出指标 cell
+        self.breakdown = []
+        files = contract.year_files()
+        self.incoming = {name: links_to(name) for name in files}
+        self.outgoing = {name: list(enumerate(spec.get("links", []))) for name, spec in files.items()}
+        self.numbers = {name: set(contract.columns_of(name, "integer")) for name in files}
+
+    def check(self, name, row):
+        for (source, number), link in self.incoming[name]:
+            key = link_key(row, link["to"], self.numbers[name])
+            self.targets.setdefault((source, number), set()).add(key)
+            self.names.setdefault((source, number), {}).setdefault(key[:-1], []).append(key[-1])
+        for number, link in self.outgoing[name]:
+            key = link_key(row, link["columns"], self.numbers[name])
+            if key not in self.targets.get((name, number), ()):
+                self.found.setdefault((name, number), []).append(self.broken_link(row, link, key, (name, number)))
+        if name == "form3_department_budget.csv":
+            self.output_text[row.values["部门名称"]] = row.values["产出指标"]
+        elif name == "form3_department_expenditures.csv":
+            self.check_breakdown(row)
+
+    def broken_link(self, row, link, key, which):
+        column = link["columns"][-1]
+        hint_zh = hint_en = ""
+        if link.get("suggest"):
+            names = set(self.names.get(which, {}).get(key[:-1], []))
+            close = difflib.get_close_matches(key[-1], names, n=1, cutoff=0.3)
+            if close:
+                hint_zh, hint_en = f"是不是“{close[0]}”？", f" Did you mean '{close[0]}'?"
+        label_zh, label_en = link["label"]
+        return row.problem(
+            column, f"{label_zh}“{key[-1]}”不在 {link['file']} 中（同一部门）。{hint_zh}须与该文件完全一致，"
+            "或先在那里登记。", f"The {label_en} '{key[-1]}' is not in {link['file']} (same department).{hint_en} "
+            "It must match that file exactly, or be added there first.")
+
+    def check_breakdown(self, row):
+        """Each category of form 3's 产出指标 quotes that cell, and its 金额 is the amount its own excerpt states."""
+        cell = self.output_text.get(row.values["部门"])
         excerpt = row.values["原文"]
         if cell is not None and excerpt not in cell:
-            problems.append(row.problem("原文", "“原文”须是表3“产出指标”单元格中的原样片段。",
-                                        "原文 must be an exact excerpt of form 3's 产出指标 cell."))
-            continue
+            self.breakdown.append(row.problem("原文", "“原文”须是表3“产出指标”单元格中的原样片段。",
+                                              "原文 must be an exact excerpt of form 3's 产出指标 cell."))
+            return
         stated = EXCERPT_AMOUNT.findall(excerpt)
         try:
             amount = Decimal(row.values["金额"].replace(",", "").removesuffix("万元").strip())
         except ArithmeticError:
-            continue  # not a number: check_cells has reported it
+            return  # not a number: check_cells has reported it
         if len(stated) == 1 and Decimal(stated[0]) != amount:
-            problems.append(row.problem("金额", f"金额填的是 {row.values['金额']}，但本行“原文”写的是 {stated[0]}万元。"
-                                        "请按原文改正金额（原文照录，不要改原文）。",
-                                        f"金额 is {row.values['金额']} but this row's 原文 says {stated[0]}万元. "
-                                        "Correct 金额 to match the excerpt (keep 原文 as filed)."))
+            self.breakdown.append(row.problem("金额", f"金额填的是 {row.values['金额']}，但本行“原文”写的是 {stated[0]}万元。"
+                                              "请按原文改正金额（原文照录，不要改原文）。",
+                                              f"金额 is {row.values['金额']} but this row's 原文 says {stated[0]}万元. "
+                                              "Correct 金额 to match the excerpt (keep 原文 as filed)."))
+
+    def broken(self):
+        return bool(self.found or self.breakdown)
+
+    def problems(self):
+        """Every broken link, file by file and link by link as contract.yml lists them, then the breakdown."""
+        found = []
+        for name, spec in contract.year_files().items():
+            for number, _ in enumerate(spec.get("links", [])):
+                found += self.found.get((name, number), [])
+        return found + self.breakdown
 
 
-def check_notes(year_rows, tables, problems):
-    """Each editor's note must point at a real cell and quote it exactly."""
-    cells = {}
-    for table, rows in tables.items():
-        for record in rows:
-            if "id" in record:
-                cells[(table, record["id"])] = record
-    for files in year_rows.values():
-        for row in files["notes.csv"]:
-            v = row.values
-            record = cells.get((v["表"], v["记录_id"]))
-            if record is None:
-                problems.append(row.problem("记录_id", f"表 {v['表']} 中没有 id 为“{v['记录_id']}”的记录。",
-                                            f"Table {v['表']} has no row with id '{v['记录_id']}'."))
-            elif v["列"] not in record:
-                problems.append(row.problem("列", f"表 {v['表']} 没有“{v['列']}”列。", f"Table {v['表']} has no column '{v['列']}'."))
-            elif v["原文摘录"] not in str(record[v["列"]] or ""):
-                problems.append(row.problem("原文摘录", "摘录在该单元格中找不到。请照原文复制。",
-                                            "The excerpt is not in that cell. Copy it exactly."))
+def link_key(row, columns, numbers):
+    """The values a link compares, as the build will use them: whole numbers (the file's integer columns) without
+    the spaces around them, text exactly (a fund name with a trailing space is another name, and is reported)."""
+    # A control character is reported in its own cell (read.py); it does not make every row that names that cell a
+    # second problem.
+    return tuple(CONTROL.sub("", row.values[c].strip() if c in numbers else row.values[c]) for c in columns)
+
+
+def links_to(file_name):
+    """[((source file, link number), link)] of the links whose target is file_name."""
+    return [((source, number), link) for source, spec in contract.year_files().items()
+            for number, link in enumerate(spec.get("links", [])) if link["file"] == file_name]
+
+
+def check_notes(notes, records, problems):
+    """Each editor's note must point at a real cell and quote it exactly. notes: the rows of every notes.csv;
+    records: {(table, id): record} of the output rows they name (the build keeps only those)."""
+    for row in notes:
+        v = row.values
+        record = records.get((v["表"], v["记录_id"]))
+        if record is None:
+            problems.append(row.problem("记录_id", f"表 {v['表']} 中没有 id 为“{v['记录_id']}”的记录。",
+                                        f"Table {v['表']} has no row with id '{v['记录_id']}'."))
+        elif v["列"] not in record:
+            problems.append(row.problem("列", f"表 {v['表']} 没有“{v['列']}”列。", f"Table {v['表']} has no column '{v['列']}'."))
+        elif v["原文摘录"] not in str(record[v["列"]] or ""):
+            problems.append(row.problem("原文摘录", "摘录在该单元格中找不到。请照原文复制。",
+                                        "The excerpt is not in that cell. Copy it exactly."))

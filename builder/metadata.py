@@ -1,6 +1,8 @@
 """The site's metadata: metadata.yml (site texts, facets, sorts, saved queries) with each table's and column's
 docs from contract.yml, written into the site folder as Datasette's metadata.yml."""
+import json
 import re
+import sqlite3
 from pathlib import Path
 
 import yaml
@@ -10,9 +12,16 @@ from . import contract
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 QUERIES = ROOT / "queries"
+SETTINGS = ROOT / "settings.json"
 QUERY_FILE = re.compile(r"^\d+_([a-z0-9_]+)\.sql$")  # 01_largest_funds.sql -> largest_funds, in file order
 HEADER = re.compile(r"^--\s*(title|description):\s*(.*)$")
 DOC_KEYS = ("title", "description", "description_html")
+# The saved queries' 年度 and 部门 parameters (contract.yml: scope_years, scope_departments), in their descriptions.
+SCOPE_PARAMETERS = {
+    "scope_years": "“年度”留空为最近一年，填“全部”为所有年度。Empty 年度: the latest year; 全部: every year.",
+    "scope_departments": "“部门”留空为最近一年预算最多的部门（首页列出的第一个），填“全部”为所有部门。"
+                         "Empty 部门: the department listed first on the home page; 全部: every department.",
+}
 
 
 class MetadataError(Exception):
@@ -53,12 +62,12 @@ def check_shape(metadata, path):
                 mapping(options, f"databases.{name}.{part}.{entry}")
 
 
-def site_metadata(tables=None, path=METADATA):
-    """The site's metadata; with the built tables, the texts that depend on the data are filled in."""
+def site_metadata(budget_db=None, path=METADATA):
+    """The site's metadata; with the built budget.db, the texts that depend on the data are filled in."""
     metadata = read_metadata(path)
     metadata.setdefault("databases", {}).setdefault("budget", {})["queries"] = saved_queries()
-    if tables is not None:
-        add_coverage(metadata, tables)
+    if budget_db is not None:
+        add_coverage(metadata, *coverage(budget_db))
     tables = metadata.setdefault("databases", {}).setdefault("budget", {}).setdefault("tables", {})
     documented = {}
     for table, spec in contract.outputs().items():
@@ -73,6 +82,19 @@ def site_metadata(tables=None, path=METADATA):
     merged.update({name: options for name, options in tables.items() if name not in merged})
     metadata["databases"]["budget"]["tables"] = merged
     return metadata
+
+
+def table_facets(tables, path=METADATA):
+    """{table: [column, …]} of the column facets metadata.yml gives the tables of budget.db among `tables`."""
+    configured = (read_metadata(path).get("databases", {}).get("budget", {}).get("tables") or {})
+    return {table: [f for f in (configured.get(table) or {}).get("facets", []) if isinstance(f, str)]
+            for table in tables if (configured.get(table) or {}).get("facets")}
+
+
+def setting(name, default):
+    """A Datasette setting as settings.json gives it (Datasette's own default otherwise)."""
+    settings = json.loads(SETTINGS.read_text(encoding="utf-8")) if SETTINGS.exists() else {}
+    return settings.get(name, default)
 
 
 def saved_queries(folder=QUERIES):
@@ -93,7 +115,11 @@ def saved_queries(folder=QUERIES):
                 sql.append(line)
         if "title" not in query:
             raise MetadataError(f"{path}：第1行须为“-- title: 标题”。\n    {path}: line 1 must be '-- title: …'.")
-        queries[match.group(1)] = {**query, "sql": "\n".join(sql).strip()}
+        sql = "\n".join(sql).strip()
+        scope = [text for table, text in SCOPE_PARAMETERS.items() if table in sql]
+        if scope:  # what an empty 年度 or 部门 means, said once here for every query that takes them
+            query["description"] = " ".join([query.get("description", "")] + scope).strip()
+        queries[match.group(1)] = {**query, "sql": sql}
     return queries
 
 
@@ -111,11 +137,20 @@ def publisher(departments):
     return f"{supervisors.pop()}所属部门" if len(supervisors) == 1 and None not in supervisors else "各部门"
 
 
-def add_coverage(metadata, tables):
+def coverage(budget_db):
+    """(departments that filed form 1 or form 3, in the departments table's order; the years filed)."""
+    conn = sqlite3.connect(f"file:{Path(budget_db).resolve()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    filed = "select 部门, 年度 from special_funds union select 部门, 年度 from department_budgets"
+    departments = [dict(row) for row in conn.execute(
+        f"select * from departments where 部门 in (select 部门 from ({filed})) order by rowid")]
+    years = [row[0] for row in conn.execute(f"select distinct 年度 from ({filed}) order by 年度")]
+    conn.close()
+    return departments, years
+
+
+def add_coverage(metadata, departments, years):
     """Title and the sentence saying what the site holds, derived from the data (never typed in metadata.yml)."""
-    departments = [d for d in tables["departments"]
-                   if any(f["部门"] == d["部门"] for f in tables["special_funds"] + tables["department_budgets"])]
-    years = sorted({row["年度"] for row in tables["special_funds"] + tables["department_budgets"]})
     if not departments or not years:
         return
     name = publisher(departments)

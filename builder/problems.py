@@ -37,6 +37,9 @@ class InputErrors(Exception):
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
 
+    def __reduce__(self):  # raised in another process of the build (builder/parallel.py) and re-raised here
+        return InputErrors, (self.problems,)
+
 
 def report(problems, out):
     """The report a person reads when the build stops."""

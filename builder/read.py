@@ -12,7 +12,7 @@ from . import contract
 from .problems import Problem
 
 BOM = "\ufeff"
-TOTAL_LABELS = {"合计", "总计", "小计", "总合计"}
+TOTAL_LABELS = {"合计", "总计", "小计", "总合计"}  # each has 计: cells without it are not looked at further
 # Characters no form cell holds: C0 controls (NUL, …) except tab and line breaks, DEL, C1 controls.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -29,38 +29,64 @@ class Row:
         return Problem(self.file, self.line, column, zh, en, index)
 
 
-def decode(raw, display_name, problems, notices):
-    """The file's text: UTF-8 (with or without BOMs) or, failing that, GBK/GB18030 as Chinese Excel saves CSV."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return decode_gbk(raw, error, display_name, problems, notices)
-    if text.startswith(BOM * 2):
-        notices.append(f"{display_name}: 文件开头有 {len(text) - len(text.lstrip(BOM))} 个 BOM 标记，已按一个处理。"
-                       " Several byte-order marks at the start; read as one.")
-    return text.lstrip(BOM)
+def text_lines(path, display_name, problems, notices):
+    """The file's text as lines (what str.splitlines(keepends=True) gives), or None after adding a problem.
+
+    UTF-8 (with or without BOMs) or, failing that, GBK/GB18030 as Chinese Excel saves CSV. The encoding is settled
+    over the whole file first; then the lines are read one at a time, so a file of any size takes little memory.
+    Splitting the bytes at b"\n" first changes nothing: no UTF-8 or GB18030 sequence holds that byte."""
+    encoding = settle_encoding(path, display_name, problems, notices)
+    if encoding is None:
+        return None
+    return decoded_lines(path, encoding)
 
 
-def decode_gbk(raw, utf8_error, display_name, problems, notices):
-    lines = raw.split(b"\n")
-    utf8_lines = [n for n, line in enumerate(lines, 1) if not line.isascii() and is_utf8(line)]
-    if utf8_lines:  # part UTF-8, part something else: saved from two programs, or pasted together
-        bad = raw[: utf8_error.start].count(b"\n") + 1
-        problems.append(Problem(display_name, 0, "", f"文件混用了两种编码：第{utf8_lines[0]}行是 UTF-8，第{bad}行（文本行）不是。"
+def settle_encoding(path, display_name, problems, notices):
+    """'utf-8' or 'gb18030' for the whole file, or None after adding a problem (mixed or unknown encodings)."""
+    first_bad = first_utf8 = None  # the first line that is not UTF-8; the first non-ASCII line that is
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.isascii():
+                continue
+            if is_utf8(line):
+                first_utf8 = first_utf8 or number
+            else:
+                first_bad = first_bad or number
+            if first_bad and first_utf8:
+                break
+    if first_bad is None:
+        with open(path, "rb") as handle:
+            start = handle.readline().decode("utf-8")
+        if start.startswith(BOM * 2):
+            notices.append(f"{display_name}: 文件开头有 {len(start) - len(start.lstrip(BOM))} 个 BOM 标记，已按一个处理。"
+                           " Several byte-order marks at the start; read as one.")
+        return "utf-8"
+    if first_utf8:  # part UTF-8, part something else: saved from two programs, or pasted together
+        problems.append(Problem(display_name, 0, "", f"文件混用了两种编码：第{first_utf8}行是 UTF-8，第{first_bad}行（文本行）不是。"
                                 "请在 Excel/WPS 中打开后整体“另存为 CSV UTF-8”。",
-                                f"The file mixes two encodings: text line {utf8_lines[0]} is UTF-8, text line {bad} is "
+                                f"The file mixes two encodings: text line {first_utf8} is UTF-8, text line {first_bad} is "
                                 "not. Open it in Excel/WPS and save the whole file as 'CSV UTF-8'."))
         return None
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError as error:
-        bad = raw[: error.start].count(b"\n") + 1
-        problems.append(Problem(display_name, 0, "", f"无法识别文件编码（第{bad}行文本有无法读取的字节）。请在 Excel/WPS 中"
-                                "“另存为 CSV UTF-8”。", f"Unknown text encoding (unreadable bytes on text line {bad}). "
-                                "Save it from Excel/WPS as 'CSV UTF-8'."))
-        return None
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            try:
+                line.decode("gb18030")
+            except UnicodeDecodeError:
+                problems.append(Problem(display_name, 0, "", f"无法识别文件编码（第{number}行文本有无法读取的字节）。请在 "
+                                        "Excel/WPS 中“另存为 CSV UTF-8”。", f"Unknown text encoding (unreadable bytes on "
+                                        f"text line {number}). Save it from Excel/WPS as 'CSV UTF-8'."))
+                return None
     notices.append(f"{display_name}: 按 GBK/GB18030 编码读取（Excel 中文版默认）。 Read as GBK/GB18030 (Excel's Chinese default).")
-    return text
+    return "gb18030"
+
+
+def decoded_lines(path, encoding):
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle):
+            text = line.decode(encoding)
+            if number == 0 and encoding == "utf-8":
+                text = text.lstrip(BOM)
+            yield from text.splitlines(keepends=True)
 
 
 def is_utf8(line):
@@ -87,29 +113,36 @@ def refuse_other_formats(raw, display_name, problems):
 
 def read_csv(path, file_name, display_name, problems, notices):
     """Rows of a curated CSV, or [] after adding problems. file_name is its name in contract.yml."""
+    return list(iter_rows(path, file_name, display_name, problems, notices))
+
+
+def iter_rows(path, file_name, display_name, problems, notices):
+    """The rows of a curated CSV one at a time (problems are added as they are found; a file that cannot be read
+    gives none). Consume it to the end: the last check runs after the last row."""
     spec = contract.inputs()[file_name]
     expected = contract.columns_of(file_name)
     if not path.exists():
         problems.append(Problem(display_name, 0, "", f"缺少此文件。请补上 {file_name}（列为：{'，'.join(expected)}）。",
                                 f"File is missing. Add {file_name} (columns: {', '.join(expected)})."))
-        return []
-    raw = path.read_bytes()
-    if refuse_other_formats(raw[:4], display_name, problems):
-        return []
-    text = decode(raw, display_name, problems, notices)
-    if text is None:
-        return []
-    records = csv.reader(text.splitlines(keepends=True), strict=True)
+        return
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    if refuse_other_formats(start, display_name, problems):
+        return
+    lines = text_lines(path, display_name, problems, notices)
+    if lines is None:
+        return
+    records = csv.reader(lines, strict=True)
     try:
         header = next(records, None)
     except csv.Error as error:
         problems.append(Problem(display_name, 1, "", f"表头无法解析（{error}）。", f"Cannot parse the header ({error})."))
-        return []
+        return
     saved_width = len(header or [])  # before check_header drops the header's own trailing empty cells
     if not check_header(header, expected, display_name, problems):
-        return []
+        return
     has_amounts = bool(contract.columns_of(file_name, "amount"))
-    rows, excel_row = [], 1
+    count, excel_row = 0, 1
     while True:
         excel_row += 1
         try:
@@ -122,7 +155,7 @@ def read_csv(path, file_name, display_name, problems, notices):
             break
         if not any(cell.strip() for cell in cells):
             continue  # a row of nothing or only commas: what Excel leaves after rows are deleted
-        if has_amounts and any(re.sub(r"[\s:：]", "", cell) in TOTAL_LABELS for cell in cells):
+        if has_amounts and any("计" in cell and re.sub(r"[\s:：]", "", cell) in TOTAL_LABELS for cell in cells):
             problems.append(Problem(display_name, excel_row, "", "这是合计行。请删除这一行：只填写各项，合计由网站计算。",
                                     "This is a total row (合计). Delete it: enter the items only; the site computes totals."))
             continue
@@ -145,10 +178,10 @@ def read_csv(path, file_name, display_name, problems, notices):
                 problems.append(row.problem(column, f"单元格中有看不见的控制字符 {code}（位置 {control.start() + 1}）。"
                                             "请删除该字符后重新保存。", f"The cell holds an invisible control character "
                                             f"{code} (position {control.start() + 1}). Delete it and save again."))
-        rows.append(row)
-    if not rows and not problems and not spec.get("may_be_empty"):
+        count += 1
+        yield row
+    if not count and not problems and not spec.get("may_be_empty"):
         problems.append(Problem(display_name, 2, "", "文件只有表头，没有数据行。", "The file has a header but no data rows."))
-    return rows
 
 
 def check_header(header, expected, display_name, problems):

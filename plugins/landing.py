@@ -1,29 +1,36 @@
-"""The home page and each department's page, read from budget.db on every request (never typed into a template).
+"""The home page, each department's page and the list of departments, read from budget.db on every request (never
+typed into a template).
 
-One department in the data: the home page is that department's page. Several: the home page lists them (totals,
-funds, years) and each has its own page at /departments/<部门编码>. A page shows the most recent year unless
-?年度= asks for another.
+One department in the data: the home page is that department's page. Several: the home page lists the
+LIST_SIZE largest of the year (department_years, which the build fills: one indexed look-up however many
+departments there are) and /departments lists them all; each has its own page at /departments/<部门编码>. A page
+shows the most recent year unless ?年度= asks for another. Each page reads everything it needs in one go on the
+database thread (`execute_fn`), not query by query.
 """
 from datasette import hookimpl
 from datasette.utils.asgi import BadRequest, Response
 
 from builder.year_changes import compare
 
-# Rows of any year: a department may file form 1 without form 3 or the other way round.
-DEPARTMENT_YEARS = ("select 部门, 年度 from special_funds where 部门 = :dept union "
-                    "select 部门, 年度 from department_budgets where 部门 = :dept order by 年度 desc")
-OVERVIEW = """
-select d.部门编码, d.部门, d.全称,
-  (select 资金总额_元 from department_budgets b where b.部门 = d.部门 and b.年度 = :year) as 资金总额_元,
-  (select count(*) from special_funds f where f.部门 = d.部门 and f.年度 = :year) as 专项数,
-  (select sum(资金总额_元) from special_funds f where f.部门 = d.部门 and f.年度 = :year) as 专项合计_元,
-  (select group_concat(年度, '、') from (select distinct 年度 from special_funds f where f.部门 = d.部门
-     union select 年度 from department_budgets b where b.部门 = d.部门 order by 年度)) as 年度列表
-from departments d
-where exists (select 1 from special_funds f where f.部门 = d.部门 and f.年度 = :year)
-   or exists (select 1 from department_budgets b where b.部门 = d.部门 and b.年度 = :year)
-order by 资金总额_元 desc nulls last, d.部门编码
-"""
+LIST_SIZE = 50  # departments on the home page; /departments has them all
+
+DEPARTMENT_YEARS = "select 年度 from department_years where 部门 = ? order by 年度 desc"
+YEARS = "select distinct 年度 from department_years order by 年度 desc"
+LIST = ("select * from department_years where 年度 = ? "
+        "order by 资金总额_元 desc nulls last, 部门编码 limit ?")
+TOTALS = ("select count(*) as count, coalesce(sum(资金总额_元), 0) as total, coalesce(sum(专项合计_元), 0) as funds_total "
+          "from department_years where 年度 = ?")
+
+
+def rows(conn, sql, params=()):
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def first(conn, sql, params=()):
+    found = rows(conn, sql, params)
+    return found[0] if found else None
 
 
 def wanted_year(request, years):
@@ -35,94 +42,106 @@ def wanted_year(request, years):
     return int(asked) if asked and int(asked) in years else years[0]
 
 
-async def all_years(db):
-    return [r[0] for r in await db.execute(
-        "select 年度 from special_funds union select 年度 from department_budgets order by 年度 desc")]
-
-
-async def department_page(db, department, request, saved_queries):
-    """Everything a department's page shows for one of its years."""
-    info = (await db.execute("select * from departments where 部门 = ?", [department])).first()
-    years = [r["年度"] for r in await db.execute(DEPARTMENT_YEARS, {"dept": department})]
+def department_page(conn, department, request, saved_queries):
+    """Everything a department's page shows for one of its years (runs on the database thread)."""
+    info = first(conn, "select * from departments where 部门 = ?", [department])
+    years = [r["年度"] for r in rows(conn, DEPARTMENT_YEARS, [department])]
     if info is None or not years:
         return None
     year = wanted_year(request, years)
-    budget = (await db.execute(
-        "select * from department_budgets where 年度 = ? and 部门 = ?", [year, department])).first()
-    funds = [dict(r) for r in await db.execute(
-        "select id, 序号, 专项名称, 支出方向, 资金总额_元 from special_funds where 年度 = ? and 部门 = ? "
-        "order by 资金总额_元 desc, 序号", [year, department])]
-    categories = [dict(r) for r in await db.execute(
-        "select id, 支出类别, 金额_元 from department_expenditures where 年度 = ? and 部门 = ? "
-        "order by 金额_元 desc, 序号", [year, department])]
+    budget = first(conn, "select * from department_budgets where 年度 = ? and 部门 = ?", [year, department])
+    funds = rows(conn, "select id, 序号, 专项名称, 支出方向, 资金总额_元 from special_funds where 年度 = ? and 部门 = ? "
+                       "order by 资金总额_元 desc, 序号", [year, department])
+    categories = rows(conn, "select id, 支出类别, 金额_元 from department_expenditures where 年度 = ? and 部门 = ? "
+                            "order by 金额_元 desc, 序号", [year, department])
     previous_year = max((y for y in years if y < year), default=None)
-    previous_budget = (await db.execute(
-        "select * from department_budgets where 年度 = ? and 部门 = ?", [previous_year, department])).first()
+    previous_budget = first(conn, "select * from department_budgets where 年度 = ? and 部门 = ?",
+                            [previous_year, department])
     # The rule of the fund_year_changes view (builder/year_changes.py), applied to two years' rows.
-    previous_funds = [dict(r) for r in await db.execute(
-        "select id, 专项名称, 资金总额_元 as 金额_元 from special_funds where 部门 = ? and 年度 = ?",
-        [department, previous_year])]
+    previous_funds = rows(conn, "select id, 专项名称, 资金总额_元 as 金额_元 from special_funds where 部门 = ? and 年度 = ?",
+                          [department, previous_year])
     fund_changes, stopped = {}, []
     if previous_year is not None:
         fund_changes, stopped = compare([{**f, "金额_元": f["资金总额_元"]} for f in funds], previous_funds, ["专项名称"])
-    document = (await db.execute(
-        "select * from source_documents where 年度 = ? and 部门 = ?", [year, department])).first()
+    document = first(conn, "select * from source_documents where 年度 = ? and 部门 = ?", [year, department])
     return {
         "code": info["部门编码"], "full_name": info["全称"],
         "previous_year": previous_year,
-        "previous_budget": dict(previous_budget) if previous_budget else None,
+        "previous_budget": previous_budget,
         "previous_funds_total": sum(f["金额_元"] for f in previous_funds) if previous_funds else None,
         "fund_changes": fund_changes,
         "discontinued": [{"专项名称": f["专项名称"], "上年_id": f["id"], "上年_元": f["金额_元"]} for f in stopped],
         "department_years": years, "year": year, "department": department,
-        "budget": dict(budget) if budget else None,
+        "budget": budget,
         "funds": funds, "funds_total": sum(f["资金总额_元"] for f in funds),
         "funds_largest": max([f["资金总额_元"] for f in funds] or [0]),
         "categories": categories, "categories_total": sum(c["金额_元"] for c in categories),
         "categories_largest": max([c["金额_元"] for c in categories] or [0]),
-        "source_document": dict(document) if document else None,
+        "source_document": document,
         "saved_queries": saved_queries,
     }
 
 
-@hookimpl
-def extra_template_vars(template, datasette, request):
-    if template != "index.html":
+def overview(conn, request, limit):
+    """The departments of a year, the largest first (at most limit of them), with the year's totals."""
+    years = [r["年度"] for r in rows(conn, YEARS)]
+    if not years:
         return None
-
-    async def home():
-        db = datasette.get_database("budget")
-        years = await all_years(db)
-        if not years:
-            return {"landing": None, "overview": None}
-        departments = [r[0] for r in await db.execute(
-            "select distinct 部门 from special_funds union select 部门 from department_budgets limit 2")]
-        queries = datasette.metadata("queries", database="budget") or {}
-        if len(departments) == 1:
-            page = await department_page(db, departments[0], request, queries)
-            return {"landing": page, "overview": None, "source_document": page and page["source_document"]}
-        year = wanted_year(request, years)
-        rows = [dict(r) for r in await db.execute(OVERVIEW, {"year": year})]
-        return {"landing": None, "overview": {
-            "year": year, "years": years, "departments": rows,
-            "total": sum(r["资金总额_元"] or 0 for r in rows), "funds_total": sum(r["专项合计_元"] or 0 for r in rows)}}
-
-    return home
+    year = wanted_year(request, years)
+    return {"year": year, "years": years, "departments": rows(conn, LIST, [year, limit]), **first(conn, TOTALS, [year])}
 
 
 @hookimpl
 def register_routes():
-    return [(r"^/departments/(?P<code>[a-z0-9-]+)$", department_route)]
+    return [(r"^/$", home_route), (r"^/departments$", list_route),
+            (r"^/departments/(?P<code>[a-z0-9-]+)$", department_route)]
+
+
+def not_found(datasette, request, title, error):
+    async def render():
+        return Response.html(await datasette.render_template(
+            "error.html", {"title": title, "error": error, "status": 404}, request=request), status=404)
+    return render()
+
+
+async def home_route(datasette, request):
+    db = datasette.get_database("budget")
+    queries = datasette.metadata("queries", database="budget") or {}
+
+    def home(conn):
+        departments = [r[0] for r in conn.execute("select distinct 部门 from department_years limit 2")]
+        if len(departments) == 1:
+            return {"landing": department_page(conn, departments[0], request, queries), "overview": None}
+        return {"landing": None, "overview": overview(conn, request, LIST_SIZE)}
+
+    context = await db.execute_fn(home)
+    if context["landing"]:
+        context["source_document"] = context["landing"]["source_document"]
+    # As Datasette's own index page: its JSON (/.json, still Datasette's) named as the alternate.
+    json_url = datasette.absolute_url(request, datasette.urls.path("/.json"))
+    context["alternate_url_json"] = json_url
+    return Response.html(await datasette.render_template("index.html", context, request=request, view_name="index"),
+                         headers={"Link": f'{json_url}; rel="alternate"; type="application/json+datasette"'})
+
+
+async def list_route(datasette, request):
+    db = datasette.get_database("budget")
+    found = await db.execute_fn(lambda conn: overview(conn, request, -1))  # -1: no limit
+    if found is None:
+        return await not_found(datasette, request, "还没有部门", "数据库中还没有部门的数据。")
+    return Response.html(await datasette.render_template("departments.html", {"overview": found}, request=request))
 
 
 async def department_route(datasette, request):
     db = datasette.get_database("budget")
-    name = (await db.execute("select 部门 from departments where 部门编码 = ?", [request.url_vars["code"]])).first()
-    page = await department_page(db, name[0], request, datasette.metadata("queries", database="budget") or {}) \
-        if name else None
-    if page is None:
-        return Response.html(await datasette.render_template(
-            "error.html", {"title": "找不到这个部门", "error": "没有这个部门编码，或这个部门还没有数据。", "status": 404},
-            request=request), status=404)
+    queries = datasette.metadata("queries", database="budget") or {}
+
+    def page(conn):
+        name = conn.execute("select 部门 from departments where 部门编码 = ?", [request.url_vars["code"]]).fetchone()
+        return department_page(conn, name[0], request, queries) if name else None
+
+    found = await db.execute_fn(page)
+    if found is None:
+        return await not_found(datasette, request, "找不到这个部门", "没有这个部门编码，或这个部门还没有数据。")
     return Response.html(await datasette.render_template(
-        "department.html", {"landing": page, "source_document": page["source_document"]}, request=request))
+        "department.html", {"landing": found, "source_document": found["source_document"]}, request=request))

@@ -1,6 +1,7 @@
 """What every page says about the site itself: its name (from the data, via the build's metadata) and when the
 published data was built."""
 import datetime
+import functools
 import os
 
 from datasette import hookimpl
@@ -16,7 +17,11 @@ def prepare_jinja2_environment(env, datasette):
 
 @hookimpl
 def extra_template_vars(datasette):
+    return {"site_build": build_date(datasette.databases["budget"].path)}
+
+
+@functools.lru_cache(maxsize=16)  # per file: a published budget.db is never changed, only replaced by a new build
+def build_date(path):
     # budget.db is built deterministically, so its content carries no date: the file's time is the build time.
-    built = datetime.datetime.fromtimestamp(os.path.getmtime(datasette.databases["budget"].path), CHINA_TIME)
-    return {"site_build": {"date": f"{built.year}年{built.month}月{built.day}日",
-                           "iso": built.isoformat(timespec="minutes")}}
+    built = datetime.datetime.fromtimestamp(os.path.getmtime(path), CHINA_TIME)
+    return {"date": f"{built.year}年{built.month}月{built.day}日", "iso": built.isoformat(timespec="minutes")}

@@ -4,5 +4,5 @@ select f.年度, f.专项名称, d.支出方向, i.一级指标, i.二级指标,
 from performance_indicators i
 join expenditure_directions d on d.id = i.支出方向_id
 join special_funds f on f.id = i.专项_id
-where f.专项名称 like '%' || :专项名称 || '%' and (:年度 = '' or f.年度 = :年度) and (:部门 = '' or f.部门 = :部门)
+where f.专项名称 like '%' || :专项名称 || '%' and f.年度 in (select 年度 from scope_years where 参数 = :年度) and f.部门 in (select 部门 from scope_departments where 参数 = :部门)
 order by f.年度, f.序号, i.id

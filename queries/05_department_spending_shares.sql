@@ -5,5 +5,5 @@ select e.年度, e.部门, e.支出类别, e.金额_万元,
   round(100.0 * e.金额_元 / b.资金总额_元, 2) as 占申报总额_百分比
 from department_expenditures e
 join department_budgets b on b.id = e.部门预算_id
-where (:年度 = '' or e.年度 = :年度) and (:部门 = '' or e.部门 = :部门)
+where e.年度 in (select 年度 from scope_years where 参数 = :年度) and e.部门 in (select 部门 from scope_departments where 参数 = :部门)
 order by e.年度, e.部门, e.金额_元 desc

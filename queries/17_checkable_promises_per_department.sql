@@ -2,10 +2,10 @@
 -- description: 各部门的承诺（表1、表2的绩效目标和表2的绩效指标）中，写了可核对的数字、比例、金额或日期的有多少；另列空着的指标栏、前后相同的目标和只复述专项的目标。How many of the department's promises can be checked at year end?
 with promises as (
   select 年度, 部门, 来源, 未填写, 可衡量, 与年度目标相同, 仅复述专项 from target_quality
-  where (:年度 = '' or 年度 = :年度) and (:部门 = '' or 部门 = :部门)
+  where 年度 in (select 年度 from scope_years where 参数 = :年度) and 部门 in (select 部门 from scope_departments where 参数 = :部门)
   union all
   select 年度, 部门, '合计', 未填写, 可衡量, 与年度目标相同, 仅复述专项 from target_quality
-  where (:年度 = '' or 年度 = :年度) and (:部门 = '' or 部门 = :部门)
+  where 年度 in (select 年度 from scope_years where 参数 = :年度) and 部门 in (select 部门 from scope_departments where 参数 = :部门)
 )
 select 年度, 部门, 来源, count(*) as 栏数, sum(未填写 = 0) as 已填写, sum(可衡量) as 可衡量,
   round(100.0 * sum(可衡量) / nullif(sum(未填写 = 0), 0), 1) as 可衡量占已填写_百分比,

@@ -5,5 +5,5 @@ select f.年度, f.专项名称, v.二级指标, i.指标值 as 指标原文, v.
 from indicator_values v
 join special_funds f on f.id = v.专项_id
 join performance_indicators i on i.id = v.指标_id
-where f.专项名称 like '%' || :专项名称 || '%' and (:年度 = '' or f.年度 = :年度) and (:部门 = '' or f.部门 = :部门)
+where f.专项名称 like '%' || :专项名称 || '%' and f.年度 in (select 年度 from scope_years where 参数 = :年度) and f.部门 in (select 部门 from scope_departments where 参数 = :部门)
 order by f.年度, f.序号, i.支出方向_id, i.指标序号, v.序号

@@ -19,5 +19,5 @@ from beneficiary_estimates b
 join expenditure_directions d on d.id = b.支出方向_id
 join special_funds f on f.id = b.专项_id
 left join rate_text r on r.支出方向_id = d.id
-where (:年度 = '' or b.年度 = :年度) and (:部门 = '' or b.部门 = :部门)
+where b.年度 in (select 年度 from scope_years where 参数 = :年度) and b.部门 in (select 部门 from scope_departments where 参数 = :部门)
 order by f.年度, f.部门, f.序号

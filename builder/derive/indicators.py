@@ -32,6 +32,7 @@ Decisions on the source's own slips (kept verbatim; see also data/2019/notes.csv
   never make a promise "measurable" on their own.
 """
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -102,12 +103,28 @@ class Quantity:
 
 def parse_indicator(text):
     """All quantities in a cell, left to right. A fragment that matches no pattern is not parsed."""
+    return list(parsed(text))
+
+
+# The patterns that can match at a position, by its first character: every pattern starts with a digit, 各 (money
+# and counts) or a bound word (bound); the others are not worth trying there. Order kept.
+DIGIT_PATTERNS = [(name, pattern) for name, pattern in PATTERNS if name != "bound"]
+EACH_PATTERNS = [(name, pattern) for name, pattern in PATTERNS if name in ("money", "count")]
+BOUND_PATTERNS = [(name, pattern) for name, pattern in PATTERNS if name == "bound"]
+
+
+@functools.lru_cache(maxsize=4096)
+def parsed(text):
+    """parse_indicator as a tuple, remembered: the build reads each cell for its values, its quality flags and the
+    beneficiary estimate (a few thousand texts at a time: one year and department's cells)."""
     if not text:
-        return []
+        return ()
     found, position, last_year = [], 0, None
     while (candidate := START.search(text, position)) is not None:
         position = candidate.start()
-        for name, pattern in PATTERNS:
+        first = text[position]
+        patterns = DIGIT_PATTERNS if first.isdecimal() else EACH_PATTERNS if first == "各" else BOUND_PATTERNS
+        for name, pattern in patterns:
             match = pattern.match(text, position)
             if match is None:
                 continue
@@ -121,14 +138,14 @@ def parse_indicator(text):
             break
         else:
             position += 1
-    return found
+    return tuple(found)
 
 
 def unparsed_numbers(text, quantities=None):
     """[(digits, offset)] for every run of digits that no parsed quantity covers, e.g. the stray "60"."""
     if not text:
         return []
-    quantities = parse_indicator(text) if quantities is None else quantities
+    quantities = parsed(text) if quantities is None else quantities
     covered = [(q.start, q.start + len(q.fragment)) for q in quantities]
     return [(m.group(), m.start()) for m in DIGITS.finditer(text)
             if not any(start <= m.start() < end for start, end in covered)]
@@ -265,7 +282,7 @@ def measurability(text):
     """(可衡量 0/1, 衡量依据): measurable when it states a number, percentage, amount or date to check."""
     if is_empty(text):
         return 0, "未填写"
-    quantities = parse_indicator(text)
+    quantities = parsed(text)
     checkable = [q for q in quantities if q.unit not in NOT_MEASURABLE_UNITS]
     if checkable:
         return 1, "；".join(f"{q.kind}“{q.fragment}”" for q in checkable)
@@ -277,6 +294,7 @@ def measurability(text):
 RESTATING_PATTERN = re.compile(  # "按文件做好…工作": the whole text says only "do the job as the documents say"
     r"^按(?:照)?(?:相关)?文件(?:规定|要求|精神)?(?:做好|用好|落实好?|完成|开展|实施|执行)[^，,；;。\d]+。?$")
 GENERIC_WORDS = ("按照文件", "按文件", "做好", "用好", "支付", "发放", "落实", "工作", "资金", "经费", "等", "的")
+GENERIC_PUNCTUATION = re.compile(r"[\s。，、,]")
 
 
 def restates_fund(text, fund_name):
@@ -290,10 +308,12 @@ def restates_fund(text, fund_name):
     return int(len(remainder) >= 2 and remainder in name)
 
 
+@functools.lru_cache(maxsize=1024)  # fund names come back for every promise of the fund
 def strip_generic(text):
     for word in GENERIC_WORDS:
-        text = text.replace(word, "")
-    return re.sub(r"[\s。，、,]", "", text)
+        if word in text:
+            text = text.replace(word, "")
+    return GENERIC_PUNCTUATION.sub("", text)
 
 
 def same_as_annual(period_target, annual_target):
@@ -315,7 +335,7 @@ def value_rows(indicators):
     """indicator_values rows for performance_indicators rows (dicts)."""
     rows = []
     for indicator in indicators:
-        for number, q in enumerate(parse_indicator(indicator["指标值"]), 1):
+        for number, q in enumerate(parsed(indicator["指标值"]), 1):
             rows.append({
                 "id": f"{indicator['id']}-{number}", "指标_id": indicator["id"], "专项_id": indicator["专项_id"],
                 "支出方向_id": indicator["支出方向_id"], "年度": indicator["年度"], "部门": indicator["部门"],

@@ -3,7 +3,8 @@ from .. import contract
 from ..cjk import segment
 
 
-def search_rows(tables):
+def search_rows(tables, first_id=1):
+    """Rows of search_index for tables (one year and department's rows, or all), numbered from first_id."""
     fund_names = {fund["id"]: fund["专项名称"] for fund in tables["special_funds"]}
     entries = []
     for table, columns in contract.searchable().items():
@@ -14,7 +15,7 @@ def search_rows(tables):
                 if not text:
                     continue
                 entries.append({
-                    "id": len(entries) + 1, "表": table, "记录_id": record["id"],
+                    "id": first_id + len(entries), "表": table, "记录_id": record["id"],
                     "字段": record.get("二级指标", column), "年度": record["年度"], "部门": record["部门"],
                     "专项_id": fund_id, "标题": fund_names.get(fund_id) or record["部门"],
                     "原文": text, "分词": segment(text)})

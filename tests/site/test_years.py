@@ -67,7 +67,7 @@ async def test_categories_and_directions_compare_too(two_years):
 
 async def test_saved_query_fund_changes(two_years):
     ds, data = two_years
-    result = await rows(ds, "/budget/fund_changes", 年度="2020")
+    result = await rows(ds, "/budget/fund_changes", 年度="2020", 部门="全部")
     assert len(result) == len(set(fund_amounts(data / "2019")) | set(fund_amounts(data / "2020")))
     assert result[0]["专项名称"] == "居家和社区养老改革试点配套资金"  # the largest change first: −150, discontinued
 
