@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from . import site
-from .build import derive, write_site_folder
+from .build import check, write_site_folder
 from .changelog import markdown, write_changes_db
 from .integrity import CHECKSUMS, contents, sha256, write_checksums
 
@@ -41,10 +41,10 @@ GCLOUDIGNORE = ("# Upload every file of this release: Cloud Build rebuilds the i
 
 def stage_site(folder, data_dir):
     """The site folder of a release, built from data_dir into folder. Returns the build's notices."""
-    tables, notices = derive(data_dir)
+    checked, documents = check(data_dir)
     folder.mkdir()
-    write_site_folder(folder, tables, data_dir, copy_configuration=True)
-    return notices
+    write_site_folder(folder, checked, documents, copy_configuration=True)
+    return checked.notices
 
 
 def runtime_requirements():
