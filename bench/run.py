@@ -2,7 +2,7 @@
 against their floors (sqlite3's .import; Datasette without plugins), draw the growth curve up to ten million rows,
 and write docs/benchmarks.md. Not part of `make test`: about an hour on the 2-core reference machine.
 
-    python bench/run.py [--work /tmp/budget-bench] [--seconds 10] [--departments 1750 --years 4 --funds 8
+    python bench/run.py [--work /tmp/budget-bench] [--seconds 5] [--departments 1750 --years 4 --funds 8
                          --directions 2] [--growth 17,174,17500]
 
 Everything runs on this machine, one server at a time, with Debian's wrk as the load tool and Debian's nginx as
@@ -149,7 +149,7 @@ def growth_point(work, departments, args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", default="/tmp/budget-bench", type=Path)
-    parser.add_argument("--seconds", default=10, type=int, help="duration of each wrk run")
+    parser.add_argument("--seconds", default=5, type=int, help="duration of each wrk run")
     parser.add_argument("--departments", default=1750, type=int)
     parser.add_argument("--years", default=4, type=int)
     parser.add_argument("--funds", default=8, type=int)

@@ -11,10 +11,21 @@ The site's /changelog page (plugins/changelog_page.py) reads it.
 import json
 import sqlite3
 
-# Tables of budget.db the change log does not compare, and why (written into CHANGELOG.json).
-NOT_COMPARED = {
-    "search_index": "rebuilt from the other tables; its row numbers shift when rows are added / 由其他表生成的搜索索引",
-}
+from . import contract
+
+
+def not_compared():
+    """Tables of budget.db the change log does not compare, and why (written into CHANGELOG.json): the site's own
+    machinery, rebuilt from the other tables (contract.yml marks it `download: false`: the search index, the saved
+    queries' parameter tables, the facet counts), and the year-over-year comparisons, which are computed from tables
+    that are compared. A new year changes them all without any filed cell changing."""
+    found = {table: f"{spec['title']}: rebuilt from the other tables / 由其他表生成"
+             for table, spec in contract.outputs().items() if spec.get("download") is False}
+    found.update({view: f"{spec['title']}: computed from the compared tables / 由已比较的表计算"
+                  for view, spec in contract.views().items()})
+    return found
+
+
 CHANGE_KINDS = {"added": "新增", "removed": "删除", "changed": "更正"}
 SCHEMA = [
     "create table releases (序号 integer primary key, 版本 text not null, 上一版本 text, 发布时间 text not null, "
@@ -30,11 +41,12 @@ def read_only(path):
 
 
 def compared_tables(conn):
-    """Ordinary tables in creation order, without SQLite's own, full-text index tables and NOT_COMPARED."""
+    """Ordinary tables in creation order, without SQLite's own, full-text index tables and not_compared()."""
     rows = conn.execute("select name, sql from sqlite_master where type = 'table' and name not like 'sqlite_%' "
                         "order by rowid").fetchall()
     virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
-    return [name for name, _ in rows if name not in NOT_COMPARED and name not in virtual
+    skipped = not_compared()
+    return [name for name, _ in rows if name not in skipped and name not in virtual
             and not any(name.startswith(v + "_") for v in virtual)]
 
 
@@ -105,7 +117,7 @@ def summary(changes):
 def make_log(version, previous, previous_budget_db, new_budget_db, released_at):
     """CHANGELOG.json's content. previous (a version) and previous_budget_db are None for a first release."""
     log = {"version": version, "previous": previous, "released_at": released_at.isoformat("T", "seconds"),
-           "first_release": previous is None, "not_compared": NOT_COMPARED, "compared_tables": [], "schema": {},
+           "first_release": previous is None, "not_compared": not_compared(), "compared_tables": [], "schema": {},
            "summary": {}, "added": [], "removed": [], "changed": []}
     if previous_budget_db is not None:
         changes, log["schema"], log["compared_tables"] = compare(previous_budget_db, new_budget_db)

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from . import contract
+from .bilingual import split_bilingual
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
@@ -18,9 +19,9 @@ HEADER = re.compile(r"^--\s*(title|description):\s*(.*)$")
 DOC_KEYS = ("title", "description", "description_html")
 # The saved queries' 年度 and 部门 parameters (contract.yml: scope_years, scope_departments), in their descriptions.
 SCOPE_PARAMETERS = {
-    "scope_years": "“年度”留空为最近一年，填“全部”为所有年度。Empty 年度: the latest year; 全部: every year.",
-    "scope_departments": "“部门”留空为最近一年预算最多的部门（首页列出的第一个），填“全部”为所有部门。"
-                         "Empty 部门: the department listed first on the home page; 全部: every department.",
+    "scope_years": ("“年度”留空为最近一年，填“全部”为所有年度。", "Empty 年度: the latest year; 全部: every year."),
+    "scope_departments": ("“部门”留空为最近一年预算最多的部门（首页列出的第一个），填“全部”为所有部门。",
+                          "Empty 部门: the department listed first on the home page; 全部: every department."),
 }
 
 
@@ -118,7 +119,8 @@ def saved_queries(folder=QUERIES):
         sql = "\n".join(sql).strip()
         scope = [text for table, text in SCOPE_PARAMETERS.items() if table in sql]
         if scope:  # what an empty 年度 or 部门 means, said once here for every query that takes them
-            query["description"] = " ".join([query.get("description", "")] + scope).strip()
+            zh, en = split_bilingual(query.get("description", ""))  # Chinese stays first, English after it
+            query["description"] = " ".join([zh + "".join(z for z, _ in scope), en] + [e for _, e in scope]).strip()
         queries[match.group(1)] = {**query, "sql": sql}
     return queries
 

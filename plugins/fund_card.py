@@ -20,7 +20,8 @@ from builder.year_changes import status
 
 @hookimpl
 def register_routes():
-    return [(r"^/budget/special_funds/(?P<pks>[^/.]+)$", fund_card)]
+    # /budget-<hash>/…: a release serves its immutable databases at hashed URLs (datasette-hashed-urls).
+    return [(r"^/budget(?:-[0-9a-f]{7})?/special_funds/(?P<pks>[^/.]+)$", fund_card)]
 
 
 async def fund_card(datasette, request):
