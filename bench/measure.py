@@ -139,10 +139,10 @@ class Server:
         return peak
 
 
-def wrk(url, connections, seconds):
-    # Every request asks for gzip, as browsers do: the site compresses (plugins/compression.py) and pays for it here.
-    command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-               "-H", "Accept-Encoding: gzip",
+def wrk(url, connections, seconds, gzip=True):
+    # Requests ask for gzip, as browsers do: the site compresses (plugins/compression.py) and pays for it here.
+    accept = ["-H", "Accept-Encoding: gzip"] if gzip else []
+    command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", *accept,
                "-s", BENCH / "wrk_report.lua", url]
     COMMANDS.append(shown(command))
     load = os.getloadavg()[0]
@@ -154,8 +154,9 @@ def wrk(url, connections, seconds):
     return result
 
 
-def measure(base, page_paths, seconds, concurrency=(1, 16)):
-    """Per page: the first request (nothing of it in any cache of the server's), then wrk at each concurrency."""
+def measure(base, page_paths, seconds, concurrency=(1, 16), plain=()):
+    """Per page: the first request (nothing of it in any cache of the server's), then wrk at each concurrency, asking
+    for gzip; then, at the concurrencies in `plain`, without asking for it (results "c16_plain")."""
     results = {}
     for key, path in page_paths.items():
         status, body, _, first = fetch(base + quote(path))
@@ -163,6 +164,8 @@ def measure(base, page_paths, seconds, concurrency=(1, 16)):
         results[key] = {"status": status, "bytes": len(body), "first_ms": first * 1000}
         for c in concurrency:
             results[key][f"c{c}"] = wrk(base + quote(path), c, seconds)
+        for c in plain:
+            results[key][f"c{c}_plain"] = wrk(base + quote(path), c, seconds, gzip=False)
         summary = ", ".join(f"{results[key][f'c{c}']['rps']:.0f} req/s at {c}" for c in concurrency)
         log(f"  {key}: HTTP {status}, {len(body)} B, first {first * 1000:.0f} ms, median "
             f"{results[key]['c1']['p50_us'] / 1000:.1f} ms, {summary}")

@@ -2,6 +2,7 @@
 the landing page, a department's page, a fund card, the faceted table with its default facets, every saved query
 (queries/*.sql) with its default parameters, and a two-character search."""
 import json
+import shutil
 import sqlite3
 import sys
 import urllib.parse
@@ -69,9 +70,13 @@ def bare_metadata(site, out):
     return out
 
 
-def bare_command(site, port, metadata, python):
-    """Datasette with no plugin at all (bench/bare_datasette.py), the same databases opened the same way (immutable,
-    with the site's inspect-data.json), the same settings and metadata."""
+def bare_command(site, port, metadata, python, work):
+    """Datasette with no plugin but the site's gzip wrapper (bench/bare_datasette.py, plugins/compression.py alone in
+    a plugins folder of its own), the same databases opened the same way (immutable, with the site's
+    inspect-data.json), the same settings and metadata; no templates, no static files."""
+    gzip_only = Path(work) / "bare-plugins"
+    gzip_only.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "plugins" / "compression.py", gzip_only / "compression.py")
     settings = json.loads((ROOT / "settings.json").read_text())
     flags = []
     for key, value in settings.items():
@@ -79,4 +84,5 @@ def bare_command(site, port, metadata, python):
     site = Path(site)
     return [python, ROOT / "bench" / "bare_datasette.py", "serve", "--immutable", site / "budget.db", "--immutable",
             site / "filings.db", "--inspect-file", site / "inspect-data.json", "--metadata", metadata, *flags,
+            "--plugins-dir", gzip_only,
             "--host", "127.0.0.1", "--port", port]
