@@ -90,6 +90,11 @@ def test_bench_needs_its_own_tools(machine):
     fake(machine / "bin", "wrk", "")
     fake(machine / "bin", "nginx", "")
     result = run(machine, "bench", uid=1000)
+    assert result.returncode == 1  # and the browser that draws the growth curve's PNG, with the Chinese font
+    assert "  sudo apt-get install chromium fontconfig fonts-wqy-microhei sqlite3\n" in result.stderr
+    fake(machine / "bin", "chromium", "")
+    fake(machine / "bin", "fc-list", 'echo "wqy-microhei.ttc: WenQuanYi Micro Hei"')
+    result = run(machine, "bench", uid=1000)
     assert result.returncode == 1
     assert "  sudo apt-get install sqlite3\n" in result.stderr
 
