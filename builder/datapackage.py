@@ -84,7 +84,12 @@ def write_datapackage(budget_db_path, out_dir, metadata, source_dir, documents=(
         conn.close()
     # Half of the CSVs (by size) are written by a second process, the other half here.
     other = parallel.start(write_resources, budget_db_path, theirs, table_docs, out_dir)
-    written = {**write_resources(budget_db_path, mine, table_docs, out_dir), **parallel.result(other)}
+    try:
+        written = write_resources(budget_db_path, mine, table_docs, out_dir)
+    except BaseException:
+        parallel.wait(other)  # its process ends before the caller removes the folder
+        raise
+    written.update(parallel.result(other))
     resources = [written[table] for table in tables]
     descriptor = {
         "profile": "tabular-data-package",

@@ -1,7 +1,7 @@
 """The second core: independent parts of the build (each year's tables, filings.db, half of the data package's
 CSVs) run in other processes, started fresh ("spawn": they share nothing with this one but their arguments) and
-joined before the site folder is switched in. Its exceptions come back to the caller from `result()`. On a one-core machine the work
-simply runs here, when its result is asked for."""
+joined before the site folder is switched in. Its exceptions come back to the caller from `result()`. On a one-core
+machine the work simply runs here, when its result is asked for."""
 import concurrent.futures
 import multiprocessing
 import os
@@ -11,10 +11,28 @@ def start(function, *args):
     """Run function(*args) in another process; returns an object whose result() waits for it."""
     if (os.cpu_count() or 1) < 2:
         return Later(function, args)
-    executor = concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    future = executor.submit(function, *args)
-    executor.shutdown(wait=False)  # the worker process ends once its one task is done
-    return future
+    return Started(function, args)
+
+
+class Started:
+    """Work running in a process of its own. Its pool is shut down, waiting, once the work has ended: a pool left to
+    the interpreter's exit (shutdown(wait=False)) has its helper thread woken through a pipe that may be closed by
+    then, which printed a traceback after a build that stopped on bad input."""
+
+    def __init__(self, function, args):
+        self.executor = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self.future = self.executor.submit(function, *args)
+
+    def result(self):
+        try:
+            return self.future.result()
+        finally:
+            self.executor.shutdown(wait=True)
+
+    def wait(self):
+        concurrent.futures.wait([self.future])
+        self.executor.shutdown(wait=True)
 
 
 def in_order(function, arguments, processes=2):
@@ -51,5 +69,5 @@ def result(started):
 
 def wait(started):
     """Wait for started work to end, whatever its outcome (when the build stops for another reason)."""
-    if isinstance(started, concurrent.futures.Future):
-        concurrent.futures.wait([started])
+    if isinstance(started, Started):
+        started.wait()
