@@ -29,6 +29,7 @@ import weakref
 
 from datasette import hookimpl
 
+THREAD_NAME = "sql-lane"  # bounded_functions.py gives these threads' connections its guards
 SQL_THREADS = 1  # one of the machine's two cores at most for visitors' SQL; the other stays for pages
 MAX_RUNNING = 2  # one query on the thread, one being encoded or queued behind it
 MAX_WAITING = 16
@@ -140,7 +141,7 @@ def lane_for(datasette):
     if datasette not in LANES:
         if datasette.executor is not None:  # None when num_sql_threads is 0: no threads to separate
             datasette.executor = LaneExecutor(datasette.executor, concurrent.futures.ThreadPoolExecutor(
-                SQL_THREADS, thread_name_prefix="sql-lane", initializer=lower_priority))
+                SQL_THREADS, thread_name_prefix=THREAD_NAME, initializer=lower_priority))
         LANES[datasette] = Lane()
     return LANES[datasette]
 
