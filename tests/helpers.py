@@ -259,3 +259,19 @@ def site_like(ds, public_url=None):
     return Datasette(files=[f for f in ds.files if f not in ds.immutables], immutables=sorted(ds.immutables),
                      metadata=metadata, template_dir=ds.template_dir, plugins_dir=ds.plugins_dir,
                      static_mounts=ds.static_mounts, settings=dict(ds._settings), inspect_data=ds.inspect_data)
+
+
+async def json_rows(ds, path, **params):
+    """The rows of a Datasette page as JSON objects (_shape=array), after checking it answered 200."""
+    response = await ds.client.get(f"{path}.json?" + urllib.parse.urlencode({**params, "_shape": "array"}))
+    assert response.status_code == 200, response.text[:300]
+    return response.json()
+
+
+BAD_INPUTS = ROOT / "tests" / "bad_inputs"
+
+
+def bad_input_expectations(case):
+    """(description line, [message fragments]) of a case of tests/bad_inputs (its expected.txt)."""
+    lines = (BAD_INPUTS / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return lines[0], [line for line in lines[1:] if line.strip()]

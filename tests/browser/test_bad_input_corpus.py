@@ -6,21 +6,16 @@ import shutil
 
 import pytest
 
-from helpers import ROOT, run_build, site_state
+from helpers import ROOT, bad_input_expectations, run_build, site_state
 
 CORPUS = ROOT / "tests" / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 
 
-def expectations(case):
-    lines = (CORPUS / case / "expected.txt").read_text(encoding="utf-8").splitlines()
-    return lines[0], [line for line in lines[1:] if line.strip()]
-
-
 def test_the_corpus_has_at_least_25_described_cases():
     assert len(CASES) >= 25
     for case in CASES:
-        description, fragments = expectations(case)
+        description, fragments = bad_input_expectations(case)
         assert description.startswith("# ") and fragments, case
         assert [p for p in (CORPUS / case).rglob("*") if p.is_file() and p.name != "expected.txt"], case
 
@@ -49,7 +44,7 @@ def test_bad_input_is_refused_and_changes_nothing(published, case):
     result = run_build("data", "site", cwd=published)
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
-    _, fragments = expectations(case)
+    _, fragments = bad_input_expectations(case)
     for fragment in fragments:
         assert fragment in result.stderr, (fragment, result.stderr)
     assert site_state(published / "site") == before

@@ -9,21 +9,17 @@ import sys
 import pytest
 
 from conftest import ROOT
+from helpers import bad_input_expectations
 from release_helpers import clean_env, copy_repository, run_publish, tree_sums
 
 CORPUS = ROOT / "tests" / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 
 
-def expectations(case):
-    lines = (CORPUS / case / "expected.txt").read_text(encoding="utf-8").splitlines()
-    return lines[0], [line for line in lines[1:] if line.strip()]
-
-
 def test_the_corpus_has_at_least_25_described_cases():
     assert len(CASES) >= 25
     for case in CASES:
-        description, fragments = expectations(case)
+        description, fragments = bad_input_expectations(case)
         assert description.startswith("# ") and fragments, case
         assert [p for p in (CORPUS / case).rglob("*") if p.is_file() and p.name != "expected.txt"], case
 
@@ -68,7 +64,7 @@ def test_bad_input_is_refused_and_changes_nothing(site, case):
         "build_db.py": subprocess.Popen(BUILD, cwd=site, env=clean_env(), stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True),
     }
-    _, fragments = expectations(case)
+    _, fragments = bad_input_expectations(case)
     for command, process in runs.items():
         stdout, stderr = process.communicate(timeout=120)
         assert process.returncode != 0, (command, stdout)

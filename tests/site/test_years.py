@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from helpers import ROOT, build_site, ds_for
+from helpers import ROOT, build_site, ds_for, json_rows
 
 FIXTURE = ROOT / "tests" / "fixtures" / "2020"
 
@@ -30,16 +30,10 @@ def two_years(tmp_path_factory):
     return ds_for(build_site(data, data.parent / "site")), data
 
 
-async def rows(ds, path, **params):
-    response = await ds.client.get(f"{path}.json?" + urllib.parse.urlencode({**params, "_shape": "array"}))
-    assert response.status_code == 200, response.text[:300]
-    return response.json()
-
-
 async def test_fund_changes_match_the_csvs(two_years):
     ds, data = two_years
     before, after = fund_amounts(data / "2019"), fund_amounts(data / "2020")
-    changes = await rows(ds, "/budget/fund_year_changes", 年度="2020", _size="max")
+    changes = await json_rows(ds, "/budget/fund_year_changes", 年度="2020", _size="max")
     by_name = {c["专项名称"]: c for c in changes}
     assert set(by_name) == set(before) | set(after)
     for name, change in by_name.items():
@@ -53,21 +47,21 @@ async def test_fund_changes_match_the_csvs(two_years):
 
 async def test_no_changes_for_the_first_year(two_years):
     ds, _ = two_years
-    assert await rows(ds, "/budget/fund_year_changes", 年度="2019") == []
+    assert await json_rows(ds, "/budget/fund_year_changes", 年度="2019") == []
 
 
 async def test_categories_and_directions_compare_too(two_years):
     ds, _ = two_years
-    categories = await rows(ds, "/budget/category_year_changes", 年度="2020")
+    categories = await json_rows(ds, "/budget/category_year_changes", 年度="2020")
     assert len(categories) == 7 and {c["状态"] for c in categories} == {"延续"}
     assert {c["支出类别"]: c["变化_万元"] for c in categories}["抚恤支出"] == 10.63
-    directions = await rows(ds, "/budget/direction_year_changes", 年度="2020", 状态="停止")
+    directions = await json_rows(ds, "/budget/direction_year_changes", 年度="2020", 状态="停止")
     assert [d["专项名称"] for d in directions] == ["居家和社区养老改革试点配套资金"]
 
 
 async def test_saved_query_fund_changes(two_years):
     ds, data = two_years
-    result = await rows(ds, "/budget/fund_changes", 年度="2020", 部门="全部")
+    result = await json_rows(ds, "/budget/fund_changes", 年度="2020", 部门="全部")
     assert len(result) == len(set(fund_amounts(data / "2019")) | set(fund_amounts(data / "2020")))
     assert result[0]["专项名称"] == "居家和社区养老改革试点配套资金"  # the largest change first: −150, discontinued
 
@@ -98,7 +92,7 @@ async def test_fund_cards_link_the_years(two_years):
 
 async def test_checks_and_search_cover_both_years(two_years):
     ds, _ = two_years
-    checks = await rows(ds, "/budget/data_checks", 对象_id="2020-shifeng-minzheng", _size="max")
+    checks = await json_rows(ds, "/budget/data_checks", 对象_id="2020-shifeng-minzheng", _size="max")
     assert {c["检查项"]: c["结果"] for c in checks}["基本支出＋项目支出＝资金总额"] == "一致"  # 335 + 1300.5
     page = (await ds.client.get("/search?" + urllib.parse.urlencode({"q": "临时救助"}))).text
     assert "2020 年" in page and 'data-total="0"' not in page

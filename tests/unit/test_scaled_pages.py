@@ -5,7 +5,6 @@ import csv
 import re
 import sqlite3
 import sys
-import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +18,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from builder.build import build  # noqa: E402
 from generate import generate  # noqa: E402
+from helpers import json_rows  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +44,6 @@ def budgets(work, year):
     """部门 -> 资金总额 in yuan, from form 3 of a year."""
     return {r["部门名称"]: int(Decimal(r["资金总额"].removesuffix("万元")) * 10000)
             for r in rows_of(work / "data" / str(year) / "form3_department_budget.csv")}
-
-
-async def json_rows(ds, path, **params):
-    response = await ds.client.get(f"{path}.json?" + urllib.parse.urlencode({**params, "_shape": "array"}))
-    assert response.status_code == 200, response.text[:300]
-    return response.json()
 
 
 async def test_unfiltered_facets_are_the_tables_counts(province):
