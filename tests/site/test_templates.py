@@ -206,3 +206,42 @@ async def test_filter_operators_in_chinese_with_unchanged_values(ds, counts):
     assert response.status_code == 302
     assert urllib.parse.unquote(response.headers["location"]) == "/budget/performance_indicators?二级指标__exact=生态效益指标"
     assert f"共 {counts['ecological']} 行" in (await ds.client.get(response.headers["location"])).text
+
+
+# Every page's navigation bar and footer, in order (plugins/site_vars.py builds them once per server).
+NAV_LINKS = ["/", "/budget/special_funds", "/budget/performance_indicators", "/forms", "/quality", "/checks", "/budget",
+             "/search"]
+FOOTER_LINKS = ["/documents", "/budget/notes", "/budget.db", "/dictionary", "/api", "/changelog"]
+
+
+def nav_and_footer_links(html):
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+    footer = html.split('<footer class="ft">', 1)[1]
+    return (re.findall(r'href="([^"]+)"', nav),
+            [href for href in re.findall(r'href="([^"]+)"', footer) if not href.startswith("http")])
+
+
+@pytest.mark.parametrize("url", ["/", "/budget/largest_funds", "/budget/special_funds", "/search?q=低保"])
+async def test_every_page_links_the_same_places(ds, url):
+    nav, footer = nav_and_footer_links((await ds.client.get(url)).text)
+    assert nav == NAV_LINKS
+    assert footer[-len(FOOTER_LINKS):] == FOOTER_LINKS  # after the page's own source document, if it has one
+
+
+async def test_links_follow_the_base_url(built):
+    """Behind a proxy that serves the site under a path (Datasette's base_url), the links built once carry it."""
+    from datasette.app import Datasette
+
+    ds = Datasette(config_dir=built, settings={"base_url": "/budget-site/"})
+    nav, footer = nav_and_footer_links((await ds.client.get("/budget/largest_funds")).text)  # the client adds base_url
+    assert nav == ["/budget-site" + href for href in NAV_LINKS]
+    assert footer[-len(FOOTER_LINKS):] == ["/budget-site" + href for href in FOOTER_LINKS]
+
+
+async def test_cell_classes_are_datasettes(ds):
+    """plugins/template_speed.py remembers each column's class; they stay Datasette's own: a Chinese name becomes the
+    first six hex digits of its MD5 (年度 → 9dfd19, 部门 → 1e1459, 专项名称 → 62f4f2)."""
+    html = (await ds.client.get("/budget/largest_funds?年度=2019&部门=全部")).text
+    for column, digest in [("年度", "9dfd19"), ("部门", "1e1459"), ("专项名称", "62f4f2")]:
+        assert f'<th class="col-{digest}" scope="col">{column}</th>' in html
+        assert html.count(f'<td class="col-{digest}">') > 1
