@@ -154,7 +154,7 @@ def wrk(url, connections, seconds, gzip=True):
     return result
 
 
-def measure(base, page_paths, seconds, concurrency=(1, 16), plain=()):
+def measure(base, page_paths, seconds, concurrency=(1, 16), plain=(), name=""):
     """Per page: the first request (nothing of it in any cache of the server's), then wrk at each concurrency, asking
     for gzip; then, at the concurrencies in `plain`, without asking for it (results "c16_plain")."""
     results = {}
@@ -167,6 +167,6 @@ def measure(base, page_paths, seconds, concurrency=(1, 16), plain=()):
         for c in plain:
             results[key][f"c{c}_plain"] = wrk(base + quote(path), c, seconds, gzip=False)
         summary = ", ".join(f"{results[key][f'c{c}']['rps']:.0f} req/s at {c}" for c in concurrency)
-        log(f"  {key}: HTTP {status}, {len(body)} B, first {first * 1000:.0f} ms, median "
+        log(f"  {name} {key}: HTTP {status}, {len(body)} B, first {first * 1000:.0f} ms, median "
             f"{results[key]['c1']['p50_us'] / 1000:.1f} ms, {summary}")
     return results

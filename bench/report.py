@@ -215,7 +215,10 @@ def pages_section(r, labels, big, small):
         "gzip 两边都开 on both sides：对照服务器只加载本站的 gzip 插件（plugins/compression.py）。"
         "不压缩 plain：同一对照服务器回答不要求 gzip 的请求，即完全无插件的 Datasette（本站仍压缩）。"
         " gzip: the bare server loads the site's gzip wrapper as its only plugin. plain: the same bare server answering "
-        "requests that do not ask for gzip, i.e. Datasette with nothing added (this site still compresses).",
+        "requests that do not ask for gzip, i.e. Datasette with nothing added (this site still compresses). "
+        "两个服务器同时运行，每个页面先测本站、紧接着测对照，机器负载的变化落在比值的两边。"
+        " Both servers run at once and each page is measured on this site and right after on bare Datasette, so a "
+        "change in the machine's load falls on both sides of a ratio.",
         "",
         "| 页面 page | 1M 本站 site req/s | 1M bare+gzip req/s | 1M 比 ratio (≥ 0.8) | 1M bare plain req/s | "
         "1M 比 ratio vs plain | 2019 本站 site | 2019 bare+gzip | 2019 比 ratio | 错误 errors 1M site / bare |",

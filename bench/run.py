@@ -48,13 +48,11 @@ def site_command(site, port):
     return ["make", "-s", "-C", ROOT, "run", f"SITE={site}", f"PORT={port}"]
 
 
-def serve_and_measure(name, command, port, paths, seconds, then=None, concurrency=(1, 16), plain=()):
+def serve_and_measure(name, command, port, paths, seconds, concurrency=(1, 16)):
     base = f"http://127.0.0.1:{port}"
     server = Server(name, command, base + "/-/versions.json")
     try:
-        results = {"pages": measure(base, paths, seconds, concurrency, plain)}
-        if then:
-            results.update(then(base))
+        results = {"pages": measure(base, paths, seconds, concurrency)}
     finally:
         peak = server.stop()
     results["server_peak_mib"] = peak
@@ -65,38 +63,36 @@ class NginxTemplate(Template):
     delimiter = "@"  # nginx's own variables use $
 
 
-def through_nginx(work, paths, seconds):
+def through_nginx(work, paths, seconds, base):
     """Measure pages through nginx's proxy_cache and as static files (the ceiling), against a running site."""
-    def run(base):
-        folder = work / "nginx"
-        if folder.exists():
-            shutil.rmtree(folder)
-        static_root = folder / "static"
-        static_root.mkdir(parents=True)
-        proxy_port, static_port = free_port(), free_port()
-        config = NginxTemplate((BENCH / "nginx.conf").read_text()).substitute(
-            work=folder, upstream_port=base.rsplit(":", 1)[1], proxy_port=proxy_port,
-            static_port=static_port, static_root=static_root)
-        (folder / "nginx.conf").write_text(config)
-        static_paths = {}
+    folder = work / "nginx"
+    if folder.exists():
+        shutil.rmtree(folder)
+    static_root = folder / "static"
+    static_root.mkdir(parents=True)
+    proxy_port, static_port = free_port(), free_port()
+    config = NginxTemplate((BENCH / "nginx.conf").read_text()).substitute(
+        work=folder, upstream_port=base.rsplit(":", 1)[1], proxy_port=proxy_port,
+        static_port=static_port, static_root=static_root)
+    (folder / "nginx.conf").write_text(config)
+    static_paths = {}
+    for key, path in paths.items():
+        (static_root / f"{key}.html").write_bytes(fetch(base + quote(path))[1])
+        static_paths[key] = f"/{key}.html"
+    server = Server("nginx", ["nginx", "-p", folder, "-e", folder / "error.log", "-c", folder / "nginx.conf"],
+                    f"http://127.0.0.1:{static_port}/landing.html")
+    try:
+        proxy_base = f"http://127.0.0.1:{proxy_port}"
+        cache_status = {}
         for key, path in paths.items():
-            (static_root / f"{key}.html").write_bytes(fetch(base + quote(path))[1])
-            static_paths[key] = f"/{key}.html"
-        server = Server("nginx", ["nginx", "-p", folder, "-e", folder / "error.log", "-c", folder / "nginx.conf"],
-                        f"http://127.0.0.1:{static_port}/landing.html")
-        try:
-            proxy_base = f"http://127.0.0.1:{proxy_port}"
-            cache_status = {}
-            for key, path in paths.items():
-                fetch(proxy_base + quote(path))
-                cache_status[key] = fetch(proxy_base + quote(path))[2].get("X-Cache-Status")
-            log(f"  proxy cache after warm-up: {cache_status}")
-            proxied = measure(proxy_base, paths, seconds)
-            static = measure(f"http://127.0.0.1:{static_port}", static_paths, seconds)
-        finally:
-            nginx_peak = server.stop()
-        return {"proxy": proxied, "static": static, "cache_status": cache_status, "nginx_peak_mib": nginx_peak}
-    return run
+            fetch(proxy_base + quote(path))
+            cache_status[key] = fetch(proxy_base + quote(path))[2].get("X-Cache-Status")
+        log(f"  proxy cache after warm-up: {cache_status}")
+        proxied = measure(proxy_base, paths, seconds)
+        static = measure(f"http://127.0.0.1:{static_port}", static_paths, seconds)
+    finally:
+        nginx_peak = server.stop()
+    return {"proxy": proxied, "static": static, "cache_status": cache_status, "nginx_peak_mib": nginx_peak}
 
 
 def machine():
@@ -116,23 +112,39 @@ def machine():
 
 
 def serve_both(name, site, page_list, work, seconds, with_proxy=False):
-    """This site (make run) and bare Datasette over the same folder, every page on each."""
+    """This site (make run) and bare Datasette over the same folder, both running, each page measured on one and then
+    the other: a change in the machine's load during the run (it is shared) falls on both sides of a ratio alike.
+    A server waiting for requests uses no CPU, so the idle one does not slow the measured one."""
     site_paths = {key: path for key, _, path, _ in page_list}
     bare_paths = {key: path for key, _, _, path in page_list}
-    log(f"serving {name}: this site")
-    port = free_port()
-    main = [key for key in pages.MAIN if key in site_paths]
-    mine = serve_and_measure(f"site-{name}", site_command(site, port), port, site_paths, seconds,
-                             then=through_nginx(work, {k: site_paths[k] for k in main}, seconds) if with_proxy else None)
-    log(f"serving {name}: bare Datasette")
-    port = free_port()
     metadata = pages.bare_metadata(site, work / f"bare-metadata-{name}.yml")
-    # Bare Datasette with the site's gzip wrapper as its only plugin: with gzip on both sides the ratio is the cost of
-    # everything else the site adds; the same server answering requests that do not ask for gzip is Datasette with
-    # nothing at all (compression.py passes those through untouched), measured at 16 connections too.
-    bare = serve_and_measure(f"bare-{name}", pages.bare_command(site, port, metadata, PYTHON, work), port, bare_paths,
-                             seconds, plain=(16,))
-    return {"site": mine, "bare": bare}
+    site_port, bare_port = free_port(), free_port()
+    log(f"serving {name}: this site and bare Datasette")
+    mine = Server(f"site-{name}", site_command(site, site_port), f"http://127.0.0.1:{site_port}/-/versions.json")
+    try:
+        # Bare Datasette with the site's gzip wrapper as its only plugin: with gzip on both sides the ratio is the cost
+        # of everything else the site adds; the same server answering requests that do not ask for gzip is Datasette
+        # with nothing at all (compression.py passes those through untouched), measured at 16 connections too.
+        bare = Server(f"bare-{name}", pages.bare_command(site, bare_port, metadata, PYTHON, work),
+                      f"http://127.0.0.1:{bare_port}/-/versions.json")
+    except BaseException:
+        mine.stop()
+        raise
+    results = {"site": {"pages": {}}, "bare": {"pages": {}}}
+    try:
+        for key in site_paths:
+            results["site"]["pages"] |= measure(f"http://127.0.0.1:{site_port}", {key: site_paths[key]}, seconds,
+                                                name="site")
+            results["bare"]["pages"] |= measure(f"http://127.0.0.1:{bare_port}", {key: bare_paths[key]}, seconds,
+                                                plain=(16,), name="bare")
+        if with_proxy:
+            main = [key for key in pages.MAIN if key in site_paths]
+            results["site"] |= through_nginx(work, {k: site_paths[k] for k in main}, seconds,
+                                             f"http://127.0.0.1:{site_port}")
+    finally:
+        results["bare"]["server_peak_mib"] = bare.stop()
+        results["site"]["server_peak_mib"] = mine.stop()
+    return results
 
 
 def growth_point(work, departments, args):
