@@ -154,9 +154,9 @@ def wrk(url, connections, seconds, gzip=True):
     return result
 
 
-def measure(base, page_paths, seconds, concurrency=(1, 16), plain=(), name=""):
+def measure(base, page_paths, seconds, concurrency=(1, 16)):
     """Per page: the first request (nothing of it in any cache of the server's), then wrk at each concurrency, asking
-    for gzip; then, at the concurrencies in `plain`, without asking for it (results "c16_plain")."""
+    for gzip."""
     results = {}
     for key, path in page_paths.items():
         status, body, _, first = fetch(base + quote(path))
@@ -164,9 +164,36 @@ def measure(base, page_paths, seconds, concurrency=(1, 16), plain=(), name=""):
         results[key] = {"status": status, "bytes": len(body), "first_ms": first * 1000}
         for c in concurrency:
             results[key][f"c{c}"] = wrk(base + quote(path), c, seconds)
-        for c in plain:
-            results[key][f"c{c}_plain"] = wrk(base + quote(path), c, seconds, gzip=False)
         summary = ", ".join(f"{results[key][f'c{c}']['rps']:.0f} req/s at {c}" for c in concurrency)
-        log(f"  {name} {key}: HTTP {status}, {len(body)} B, first {first * 1000:.0f} ms, median "
+        log(f"  {key}: HTTP {status}, {len(body)} B, first {first * 1000:.0f} ms, median "
             f"{results[key]['c1']['p50_us'] / 1000:.1f} ms, {summary}")
     return results
+
+
+def side_by_side(servers, seconds, rounds):
+    """One page on several servers at once running ({name: url}): the first request and wrk at one connection on each,
+    then `rounds` rounds of wrk at 16 connections, the servers one after the other in each round, and for the server
+    named "bare" also without asking for gzip ("c16_plain"). The machine is shared: other work only ever lowers a
+    run's figure, so each server keeps its best round ("c16"; every round is kept in "c16_rounds")."""
+    results = {}
+    for name, url in servers.items():
+        status, body, _, first = fetch(url)
+        fetch(url)
+        results[name] = {"status": status, "bytes": len(body), "first_ms": first * 1000, "c1": wrk(url, 1, seconds),
+                         "c16_rounds": []}
+        if name == "bare":
+            results[name]["c16_plain_rounds"] = []
+    for _ in range(rounds):
+        for name, url in servers.items():
+            results[name]["c16_rounds"].append(wrk(url, 16, seconds))
+            if name == "bare":
+                results[name]["c16_plain_rounds"].append(wrk(url, 16, seconds, gzip=False))
+    for name, result in results.items():
+        for kind in ("c16", "c16_plain"):
+            if f"{kind}_rounds" in result:
+                result[kind] = max(result[f"{kind}_rounds"], key=lambda run: run["rps"])
+        log(f"  {name}: HTTP {result['status']}, {result['bytes']} B, first {result['first_ms']:.0f} ms, median "
+            f"{result['c1']['p50_us'] / 1000:.1f} ms, {result['c1']['rps']:.0f} req/s at 1, best of "
+            f"{' / '.join(str(round(run['rps'])) for run in result['c16_rounds'])} req/s at 16")
+    return results
+

@@ -216,9 +216,11 @@ def pages_section(r, labels, big, small):
         "不压缩 plain：同一对照服务器回答不要求 gzip 的请求，即完全无插件的 Datasette（本站仍压缩）。"
         " gzip: the bare server loads the site's gzip wrapper as its only plugin. plain: the same bare server answering "
         "requests that do not ask for gzip, i.e. Datasette with nothing added (this site still compresses). "
-        "两个服务器同时运行，每个页面先测本站、紧接着测对照，机器负载的变化落在比值的两边。"
-        " Both servers run at once and each page is measured on this site and right after on bare Datasette, so a "
-        "change in the machine's load falls on both sides of a ratio.",
+        "两个服务器同时运行；每个页面在两边交替测三轮（本站、对照、对照不压缩，再重复），每边取最好的一轮：机器是共用的，"
+        "别的负载只会让一轮变慢（每一轮都在 results.json 的 c16_rounds 里）。"
+        " Both servers run at once; each page gets three alternating rounds (site, bare, bare plain, and again) and each "
+        "side keeps its best round: the machine is shared and other work only ever slows a round down (every round is "
+        "in results.json, c16_rounds).",
         "",
         "| 页面 page | 1M 本站 site req/s | 1M bare+gzip req/s | 1M 比 ratio (≥ 0.8) | 1M bare plain req/s | "
         "1M 比 ratio vs plain | 2019 本站 site | 2019 bare+gzip | 2019 比 ratio | 错误 errors 1M site / bare |",

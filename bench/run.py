@@ -26,11 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import builds  # noqa: E402
 import pages  # noqa: E402
 import report  # noqa: E402
-from measure import COMMANDS, LOADS, Server, fetch, free_port, log, measure, quote, run_measured  # noqa: E402
+from measure import COMMANDS, LOADS, Server, fetch, free_port, log, measure, quote, run_measured, side_by_side  # noqa: E402,E501
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+ROUNDS = 3  # rounds of wrk at 16 connections per page and server, alternating; the best counts (measure.side_by_side)
 
 
 def generate(out, departments, years, funds, directions):
@@ -133,10 +134,11 @@ def serve_both(name, site, page_list, work, seconds, with_proxy=False):
     results = {"site": {"pages": {}}, "bare": {"pages": {}}}
     try:
         for key in site_paths:
-            results["site"]["pages"] |= measure(f"http://127.0.0.1:{site_port}", {key: site_paths[key]}, seconds,
-                                                name="site")
-            results["bare"]["pages"] |= measure(f"http://127.0.0.1:{bare_port}", {key: bare_paths[key]}, seconds,
-                                                plain=(16,), name="bare")
+            log(f"  {key}")
+            page = side_by_side({"site": f"http://127.0.0.1:{site_port}" + quote(site_paths[key]),
+                                 "bare": f"http://127.0.0.1:{bare_port}" + quote(bare_paths[key])}, seconds, ROUNDS)
+            for side in ("site", "bare"):
+                results[side]["pages"][key] = page[side]
         if with_proxy:
             main = [key for key in pages.MAIN if key in site_paths]
             results["site"] |= through_nginx(work, {k: site_paths[k] for k in main}, seconds,
@@ -165,7 +167,7 @@ def growth_point(work, departments, args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", default="/tmp/budget-bench", type=Path)
-    parser.add_argument("--seconds", default=5, type=int, help="duration of each wrk run")
+    parser.add_argument("--seconds", default=3, type=int, help="duration of each wrk run")
     parser.add_argument("--departments", default=1750, type=int)
     parser.add_argument("--years", default=4, type=int)
     parser.add_argument("--funds", default=8, type=int)
