@@ -45,7 +45,7 @@ system-packages:
 
 # Not part of `make test`: a million synthetic indicator rows and the 2019 data, built and served on this machine,
 # measured with wrk and nginx against sqlite3's .import and Datasette without plugins, and a growth curve from ten
-# thousand to ten million rows; writes docs/benchmarks.md (about 45 minutes on 2 cores, ~60 GB of /tmp).
+# thousand to ten million rows; writes docs/benchmarks.md (about 55 minutes on 2 cores, ~60 GB of /tmp).
 bench: bench-system-packages $(VENV)/.installed
 	$(BIN)/python bench/run.py
 

@@ -243,8 +243,8 @@ def pages_section(r, labels, big, small):
                     f"{ratio(s_mine['c16']['rps'], s_bare['c16']['rps']):.2f} |")
         else:
             row += " | | |"
-        row += (f" {errors_text(mine['c1'], mine['c16'])} / "
-                f"{errors_text(bare['c1'], bare['c16'], bare['c16_plain'])} |")
+        row += (f" {errors_text(mine['c1'], *mine['c16_rounds'])} / "  # every round's errors, not only the best's
+                f"{errors_text(bare['c1'], *bare['c16_rounds'], *bare['c16_plain_rounds'])} |")
         lines.append(row)
     statuses = ", ".join(f"{k} {big['site']['pages'][k]['status']}/{big['bare']['pages'][k]['status']}" for k in keys)
     lines += ["", f"HTTP 状态 status site/bare (1M): {statuses}", ""]

@@ -1,6 +1,6 @@
 """`make bench`: build and serve synthetic data of a million indicator rows and the real 2019 data, measure both
 against their floors (sqlite3's .import; Datasette without plugins), draw the growth curve up to ten million rows,
-and write docs/benchmarks.md. Not part of `make test`: about 45 minutes on the 2-core reference machine.
+and write docs/benchmarks.md. Not part of `make test`: about 55 minutes on the 2-core reference machine.
 
     python bench/run.py [--work /tmp/budget-bench] [--seconds 5] [--departments 1750 --years 4 --funds 8
                          --directions 2] [--growth 17,174,17500]

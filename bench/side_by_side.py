@@ -1,5 +1,5 @@
 """Throughput and server CPU per request of this site against bare Datasette, page by page, in a few minutes: the
-quick check behind docs/scaling.md's throughput figures (`make bench` measures everything, in 45 minutes).
+quick check behind docs/scaling.md's throughput figures (`make bench` measures everything, in about 55 minutes).
 
     .venv/bin/python bench/side_by_side.py SITE_FOLDER [--seconds 3] [--pages query:,fund]
 
