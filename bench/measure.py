@@ -27,19 +27,31 @@ def shown(command):
     return " ".join(shlex.quote(str(part)) for part in command)
 
 
-def tree_rss_kib(pid):
-    """Resident memory of a process and all its descendants, KiB (from /proc)."""
-    total, todo = 0, [pid]
+def process_tree(pid):
+    """A process and all its descendants, from /proc (those still there when they are reached)."""
+    todo = [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) if "VmRSS" in status else 0
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(child) for child in (task / "children").read_text().split()]
-        except (OSError, AttributeError):
+        except OSError:
             continue
-    return total
+        yield current
+
+
+def status_kib(pid, field):
+    """A memory field of /proc/<pid>/status (VmRSS, VmHWM) in KiB; 0 if the process is gone or has none."""
+    try:
+        found = re.search(rf"{field}:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    except OSError:
+        return 0
+    return int(found.group(1)) if found else 0
+
+
+def tree_rss_kib(pid):
+    """Resident memory of a process and all its descendants, KiB."""
+    return sum(status_kib(current, "VmRSS") for current in process_tree(pid))
 
 
 def run_measured(command, **kwargs):
@@ -116,17 +128,7 @@ class Server:
 
     def peak_mib(self):
         """The high-water mark of the largest process of the server's tree (make starts datasette as its child)."""
-        peaks, todo = [0], [self.process.pid]
-        while todo:
-            current = todo.pop()
-            try:
-                status = Path(f"/proc/{current}/status").read_text()
-                peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
-                for task in Path(f"/proc/{current}/task").iterdir():
-                    todo += [int(child) for child in (task / "children").read_text().split()]
-            except (OSError, AttributeError):
-                continue
-        return max(peaks)
+        return max([0] + [status_kib(current, "VmHWM") / 1024 for current in process_tree(self.process.pid)])
 
     def stop(self):
         peak = self.peak_mib() if self.process.poll() is None else None

@@ -70,6 +70,11 @@ def bare_metadata(site, out):
     return out
 
 
+def site_command(site, port):
+    """Exactly what `make run` (as `make serve` runs it) starts."""
+    return ["make", "-s", "-C", ROOT, "run", f"SITE={site}", f"PORT={port}"]
+
+
 def bare_command(site, port, metadata, python, work):
     """Datasette with no plugin but the site's gzip wrapper (bench/bare_datasette.py, plugins/compression.py alone in
     a plugins folder of its own), the same databases opened the same way (immutable, with the site's

@@ -44,11 +44,6 @@ def generate(out, departments, years, funds, directions):
     return out / "data", out / "source"
 
 
-def site_command(site, port):
-    """Exactly what `make run` (as `make serve` runs it) starts."""
-    return ["make", "-s", "-C", ROOT, "run", f"SITE={site}", f"PORT={port}"]
-
-
 def serve_and_measure(name, command, port, paths, seconds, concurrency=(1, 16)):
     base = f"http://127.0.0.1:{port}"
     server = Server(name, command, base + "/-/versions.json")
@@ -121,7 +116,7 @@ def serve_both(name, site, page_list, work, seconds, with_proxy=False):
     metadata = pages.bare_metadata(site, work / f"bare-metadata-{name}.yml")
     site_port, bare_port = free_port(), free_port()
     log(f"serving {name}: this site and bare Datasette")
-    mine = Server(f"site-{name}", site_command(site, site_port), f"http://127.0.0.1:{site_port}/-/versions.json")
+    mine = Server(f"site-{name}", pages.site_command(site, site_port), f"http://127.0.0.1:{site_port}/-/versions.json")
     try:
         # Bare Datasette with the site's gzip wrapper as its only plugin: with gzip on both sides the ratio is the cost
         # of everything else the site adds; the same server answering requests that do not ask for gzip is Datasette
@@ -158,7 +153,7 @@ def growth_point(work, departments, args):
     built["indicator_rows"] = builds.table_counts(site / "budget.db")["performance_indicators"]
     page_list = [p for p in pages.page_list(site) if p[0] in pages.MAIN]
     port = free_port()
-    served = serve_and_measure(f"growth-{departments}", site_command(site, port), port,
+    served = serve_and_measure(f"growth-{departments}", pages.site_command(site, port), port,
                                {key: path for key, _, path, _ in page_list}, args.seconds, concurrency=(1,))
     shutil.rmtree(folder)  # tens of gigabytes at ten million rows
     return {"build": built, "pages": served["pages"], "server_peak_mib": served["server_peak_mib"]}

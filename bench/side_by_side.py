@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pages  # noqa: E402
-from measure import Server, fetch, free_port, quote, wrk  # noqa: E402
+from measure import Server, fetch, free_port, process_tree, quote, wrk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -24,16 +24,13 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 def cpu_seconds(server):
     """User + system CPU seconds of a server and all its descendants (make starts datasette as its child)."""
-    total, todo = 0, [server.process.pid]
-    while todo:
-        pid = todo.pop()
+    total = 0
+    for pid in process_tree(server.process.pid):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                todo += [int(child) for child in (task / "children").read_text().split()]
         except OSError:
             continue
+        total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -57,8 +54,7 @@ def main():
     chosen = [p for p in pages.page_list(site)
               if not args.pages or any(p[0].startswith(prefix) for prefix in args.pages.split(","))]
     site_port, bare_port = free_port(), free_port()
-    mine = Server("side-site", ["make", "-s", "-C", ROOT, "run", f"SITE={site}", f"PORT={site_port}"],
-                  f"http://127.0.0.1:{site_port}/-/versions.json")
+    mine = Server("side-site", pages.site_command(site, site_port), f"http://127.0.0.1:{site_port}/-/versions.json")
     bare = Server("side-bare", pages.bare_command(site, bare_port, pages.bare_metadata(site, args.work / "bare.yml"),
                                                   PYTHON, args.work), f"http://127.0.0.1:{bare_port}/-/versions.json")
     ratios = {}

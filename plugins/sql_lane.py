@@ -73,7 +73,7 @@ class Lane:
         # on the server's loop every page waited behind each visitor's result. On another thread it only shares
         # the interpreter, which switches threads every few milliseconds.
         self.loop = asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, name="sql-lane-loop", daemon=True).start()
+        threading.Thread(target=self.loop.run_forever, name=f"{THREAD_NAME}-loop", daemon=True).start()
 
     async def enter(self):
         """True once this request may run; False if too many are waiting or the wait was too long."""
