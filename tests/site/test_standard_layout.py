@@ -115,3 +115,64 @@ async def test_the_document_is_served(standard_ds):
 async def test_the_table_pages_answer(standard_ds):
     rows = await json_rows(standard_ds, "/budget/performance_indicators", 专项_id=FUND, 期别="中期")
     assert [r["三级指标"] for r in rows] == ["日常养护里程", "危桥改造座数", "优良中等路率", "群众出行条件"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------------------------
+
+def text_of(html):
+    import re
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+async def page(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 200, path
+    return response.text
+
+
+async def test_the_fund_card_shows_the_project_as_filed(standard_ds):
+    html = await page(standard_ds, f"/budget/special_funds/{FUND}")
+    text = text_of(html)
+    assert "项目支出绩效目标表 第 1 个项目" in text
+    for literal in ("[518003]示例区交通运输局", "示例区农村公路管理站", "运转类", "2031年1月-2033年12月",
+                    "中期目标（2031年—2033年）", "三年内农村公路优良中等路率稳定在80%以上，危桥全部改造。"):
+        assert literal in text, literal
+    assert 'data-figure="amount">420 万元' in html and 'data-figure="mid-term-amount">1260 万元' in html
+    assert "其中：财政拨款 1200 其他资金 60" in text and "其中：财政拨款 400 其他资金 20" in text
+    assert "中期指标（4 项）" in text and "年度指标（6 项）" in text
+    # the 一级 cell merged over its rows, as on the form: 产出指标 over four annual rows
+    assert '<th scope="rowgroup" rowspan="4">产出指标</th>' in html
+    assert "沿线群众满意度" in text and "≥90%" in text and "每公里养护成本" in text
+    assert 'href="/source/2031/shili-jiaotong/shili-jiaotong-2031-targets.pdf"' in html
+    assert 'href="/forms/2031/shili-jiaotong/p1"' in html
+
+
+async def test_a_2019_fund_card_is_unchanged(standard_ds):
+    text = text_of(await page(standard_ds, "/budget/special_funds/2019-shifeng-minzheng-01"))
+    assert "表1 第 1 项专项资金" in text and "九项绩效指标" in text and "项目支出绩效目标表" not in text
+
+
+async def test_the_form_is_redrawn_as_the_standard_table(standard_ds):
+    html = await page(standard_ds, "/forms/2031/shili-jiaotong/p1")
+    rows = html.split('<table class="official">')[1].split("</table>")[0].split("<tr>")[1:]
+    cells = [text_of(row).split() for row in rows]
+    assert cells[0] == ["项目名称", "农村公路养护"]
+    assert cells[3] == ["项目资金（万元）", "中期资金总额：", "1260", "年度资金总额：", "420"]
+    assert cells[6] == ["总体目标", "中期目标（2031年—2033年）", "年度目标"]
+    assert '<th scope="row" rowspan="8">绩效指标</th>' in html  # 2 header rows + 6 indicator rows, as on the form
+    assert cells[10] == ["产出指标", "数量指标", "日常养护里程", "930公里", "数量指标", "日常养护里程", "310公里"]
+    assert cells[13] == ["成本指标", "每公里养护成本", "≤1.2万元"]  # the mid-term half of this row is blank
+    assert cells[15] == ["满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%"]
+    assert len(cells) == 16
+
+
+async def test_the_forms_index_lists_the_project(standard_ds):
+    html = await page(standard_ds, "/forms")
+    assert '<a href="/forms/2031/shili-jiaotong/p1">项目支出绩效目标表：农村公路养护</a>' in html
+    assert "表1：2019年区级专项资金预算绩效目标汇总表" in text_of(html)
+
+
+async def test_a_project_that_does_not_exist_is_a_404(standard_ds):
+    assert (await standard_ds.client.get("/forms/2031/shili-jiaotong/p2")).status_code == 404
