@@ -115,12 +115,20 @@ def layout_files(layout):
 
 
 def files_of_year(year_dir):
-    """The year files this year folder must hold: every file of each layout it has any file of (a year may use one
-    layout or both), and the files of no layout (notes.csv). A folder with no layout's file is held to 三表, the
-    layout every earlier year used, so its messages name the files it lacks."""
-    present = {path.name for path in Path(year_dir).glob("*.csv")}
+    """The year files this year folder must hold: every file of each layout it has rows in (a year may use one
+    layout or both), and the files of no layout (notes.csv). A file of a layout with only its header (the importer
+    drafts every file) does not make a year use that layout. A folder without rows of any layout is held to 三表,
+    the layout every earlier year used, so its messages name the files it lacks."""
+    present = {path.name for path in Path(year_dir).glob("*.csv") if has_rows(path)}
     used = [layout for layout in LAYOUTS if present & set(layout_files(layout))] or [LAYOUTS[0]]
     return {name: spec for name, spec in year_files().items() if spec.get("layout") in (None, *used)}
+
+
+def has_rows(path):
+    """Whether a CSV has a line with a cell after its header (read only as far as that line)."""
+    with open(path, "rb") as handle:
+        lines = (line for line in handle if line.strip(b"\r\n\t ,\xef\xbb\xbf"))
+        return next(lines, None) is not None and next(lines, None) is not None
 
 
 def data_files():
