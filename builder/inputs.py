@@ -83,7 +83,7 @@ def check_year(year_dir, departments, problems, notices, on_row=None, filed=None
         notices.extend(cells.notices)
         for keys in duplicates:
             problems.extend(keys.problems)
-    known = contract.year_files()
+    known = contract.all_year_files()
     for extra in sorted(year_dir.glob("*.csv")):
         if extra.name not in known:
             problems.append(Problem(str(extra), 0, "", "未知的文件名。应为：" + "、".join(known) + "。",

@@ -15,7 +15,7 @@ EXCERPT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万元")
 def check_links(files, problems):
     """files: {file name: [Row]} of one year."""
     links = YearLinks()
-    for name in contract.year_files():
+    for name in contract.all_year_files():
         for row in files[name]:
             links.check(name, row)
     problems.extend(links.problems())
@@ -32,7 +32,7 @@ class YearLinks:
         self.output_text = {}  # 部门名称 -> form 3's 产出指标 cell
         self.breakdown = []
         self.units = {}  # (部门, 序号) -> 资金单位 of a standard-layout project, for its funding rows
-        files = contract.year_files()
+        files = contract.all_year_files()
         self.incoming = {name: links_to(name) for name in files}
         self.outgoing = {name: list(enumerate(spec.get("links", []))) for name, spec in files.items()}
         self.numbers = {name: set(contract.columns_of(name, "integer")) for name in files}
@@ -110,7 +110,7 @@ class YearLinks:
     def problems(self):
         """Every broken link, file by file and link by link as contract.yml lists them, then the breakdown."""
         found = []
-        for name, spec in contract.year_files().items():
+        for name, spec in contract.all_year_files().items():
             for number, _ in enumerate(spec.get("links", [])):
                 found += self.found.get((name, number), [])
         return found + self.breakdown
@@ -126,7 +126,7 @@ def link_key(row, columns, numbers):
 
 def links_to(file_name):
     """[((source file, link number), link)] of the links whose target is file_name."""
-    return [((source, number), link) for source, spec in contract.year_files().items()
+    return [((source, number), link) for source, spec in contract.all_year_files().items()
             for number, link in enumerate(spec.get("links", [])) if link["file"] == file_name]
 
 
