@@ -109,3 +109,15 @@ def test_a_funding_row_of_no_project_is_refused(standard_copy, tmp_path):
     edit(data / "2031" / "project_funding.csv", "2031,示例区交通运输局,1,年度,2,", "2031,示例区交通运输局,2,年度,2,")
     text = failing_report(data, source, tmp_path / "site")
     assert "project_funding.csv 第5行" in text and "项目序号“2”不在 projects.csv 中" in text
+
+
+def test_one_layout_per_department_and_year(standard_copy, tmp_path):
+    data, source = standard_copy
+    projects = data / "2031" / "projects.csv"
+    text = projects.read_text(encoding="utf-8-sig").replace("2031,示例区交通运输局,1,", "2019,石峰区民政局,9,")
+    (data / "2019" / "projects.csv").write_text(text, encoding="utf-8-sig", newline="")
+    for name in ("project_funding.csv", "project_indicators.csv"):
+        header = (data / "2031" / name).read_text(encoding="utf-8-sig").split("\n")[0]
+        (data / "2019" / name).write_text(header + "\n", encoding="utf-8-sig", newline="")
+    report_text = failing_report(data, source, tmp_path / "site")
+    assert "2019/projects.csv 第2行 第2列（B列，“部门”）：“石峰区民政局”这一年度已有表1专项资金" in report_text
