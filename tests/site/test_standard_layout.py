@@ -247,3 +247,38 @@ async def test_documents_sitemap_quality_and_department_pages(standard_ds):
     assert "（None）" not in department and "九项指标" not in department
     search = text_of(await page(standard_ds, "/search?q=每公里养护成本"))
     assert "农村公路养护" in search
+
+
+async def test_dictionary_and_data_package_declare_the_new_columns(standard_ds, standard_built):
+    import json
+
+    dictionary = await page(standard_ds, "/dictionary")
+    for column in ("三级指标", "期别", "指标性质", "度量单位", "资金总额_分", "中期目标标题", "资金项目"):
+        assert column in dictionary, column
+    package = json.loads((standard_built / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    fields = {f["name"] for f in resources["performance_indicators"]["schema"]["fields"]}
+    assert {"三级指标", "期别", "顺序", "指标性质", "度量单位", "分值", "原始文件"} <= fields
+    assert "project_funding" in resources
+    funding = (standard_built / "downloads" / "project_funding.csv").read_text(encoding="utf-8-sig")
+    assert "2031-shili-jiaotong-01-y1,2031-shili-jiaotong-01,2031,示例区交通运输局,年度,1,其中：财政拨款,万元,400,400000000" in funding
+
+
+async def test_the_checks_page_lists_the_projects_checks(standard_ds):
+    text = text_of(await page(standard_ds, "/checks"))
+    assert "资金构成之和＝年度资金总额" in text and "金额与单位相符" in text
+
+
+def test_a_yuan_figure_typed_under_wan_is_flagged(standard_copy, tmp_path):
+    from builder.build import build
+
+    data, source = standard_copy
+    projects = data / "2031" / "projects.csv"
+    projects.write_text(projects.read_text(encoding="utf-8-sig").replace(",万元,1260,420,", ",万元,1260,4200000,"),
+                        encoding="utf-8-sig", newline="")
+    build(data, tmp_path / "site", source)
+    conn = sqlite3.connect(tmp_path / "site" / "budget.db")
+    row = conn.execute("select 期望值, 实际值, 结果 from data_checks where id = ?", [f"{FUND}-unit"]).fetchone()
+    assert row == ("低于 100000 万元", "4200000 万元", "不一致")
+    funding = conn.execute("select 结果 from data_checks where id = ?", [f"{FUND}-funding-annual"]).fetchone()
+    assert funding == ("不一致",)  # 400 + 20 is not 4200000
