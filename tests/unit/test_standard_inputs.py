@@ -121,3 +121,12 @@ def test_one_layout_per_department_and_year(standard_copy, tmp_path):
         (data / "2019" / name).write_text(header + "\n", encoding="utf-8-sig", newline="")
     report_text = failing_report(data, source, tmp_path / "site")
     assert "2019/projects.csv 第2行 第2列（B列，“部门”）：“石峰区民政局”这一年度已有表1专项资金" in report_text
+
+
+def test_a_year_without_notes_builds(standard_copy, tmp_path):
+    data, source = standard_copy
+    (data / "2031" / "notes.csv").unlink()
+    build(data, tmp_path / "site", source)
+    conn = sqlite3.connect(tmp_path / "site" / "budget.db")
+    assert conn.execute("select count(*) from notes where 年度 = 2031").fetchone() == (0,)
+    assert conn.execute("select count(*) from performance_indicators where 年度 = 2031").fetchone() == (10,)
