@@ -282,3 +282,12 @@ def test_a_yuan_figure_typed_under_wan_is_flagged(standard_copy, tmp_path):
     assert row == ("低于 100000 万元", "4200000 万元", "不一致")
     funding = conn.execute("select 结果 from data_checks where id = ?", [f"{FUND}-funding-annual"]).fetchone()
     assert funding == ("不一致",)  # 400 + 20 is not 4200000
+
+
+async def test_saved_queries_cover_the_projects(standard_ds):
+    found = await json_rows(standard_ds, "/budget/fund_indicators", 专项名称="公路", 年度="全部", 部门="全部")
+    assert [(r["期别"], r["三级指标"], r["指标值"]) for r in found][:2] == [
+        ("中期", "日常养护里程", "930公里"), ("中期", "危桥改造座数", "18座")]
+    assert len(found) == 10 and {r["支出方向"] for r in found} == {None}
+    found = await json_rows(standard_ds, "/budget/indicator_text_search", 词="养护成本", 年度="全部", 部门="全部")
+    assert [(r["位置"], r["原文"]) for r in found] == [("指标：每公里养护成本", "≤1.2万元")]
