@@ -18,7 +18,8 @@ DEPARTMENT_YEARS = "select 年度 from department_years where 部门 = ? order b
 YEARS = "select distinct 年度 from department_years order by 年度 desc"
 LIST = ("select * from department_years where 年度 = ? "
         "order by 资金总额_元 desc nulls last, 部门编码 limit ?")
-TOTALS = ("select count(*) as count, coalesce(sum(资金总额_元), 0) as total, coalesce(sum(专项合计_元), 0) as funds_total "
+TOTALS = ("select count(*) as count, coalesce(sum(资金总额_元), 0) as total, count(资金总额_元) as budgets, "
+          "coalesce(sum(专项合计_元), 0) as funds_total "
           "from department_years where 年度 = ?")
 
 

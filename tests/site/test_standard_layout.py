@@ -291,3 +291,9 @@ async def test_saved_queries_cover_the_projects(standard_ds):
     assert len(found) == 10 and {r["支出方向"] for r in found} == {None}
     found = await json_rows(standard_ds, "/budget/indicator_text_search", 词="养护成本", 年度="全部", 部门="全部")
     assert [(r["位置"], r["原文"]) for r in found] == [("指标：每公里养护成本", "≤1.2万元")]
+
+
+async def test_the_home_page_of_a_year_without_form_3(standard_ds):
+    text = text_of(await page(standard_ds, "/departments?年度=2031"))
+    assert "合计：专项资金 420 万元。" in text and "部门预算 0 万元" not in text
+    assert "合计：部门预算 1593.88 万元，专项资金 992 万元。" in text_of(await page(standard_ds, "/departments?年度=2019"))
