@@ -130,3 +130,14 @@ def test_a_year_without_notes_builds(standard_copy, tmp_path):
     conn = sqlite3.connect(tmp_path / "site" / "budget.db")
     assert conn.execute("select count(*) from notes where 年度 = 2031").fetchone() == (0,)
     assert conn.execute("select count(*) from performance_indicators where 年度 = 2031").fetchone() == (10,)
+
+
+def test_a_dash_is_no_amount_and_kept_as_printed(standard_copy, tmp_path):
+    data, source = standard_copy
+    edit(data / "2031" / "projects.csv", ",万元,1260,420,", ",万元,—,420,")
+    edit(data / "2031" / "project_funding.csv", "1,中期,2,其他资金,60", "1,中期,2,其他资金,－")
+    build(data, tmp_path / "site", source)
+    conn = sqlite3.connect(tmp_path / "site" / "budget.db")
+    assert conn.execute("select 中期资金总额_原文, 中期资金总额_分 from special_funds where 年度 = 2031").fetchone() == ("—", None)
+    assert conn.execute("select 金额_原文, 金额_分 from project_funding where 期别 = '中期' and 顺序 = 2").fetchone() == ("－", None)
+    assert fen("—", "元") is None and fen(" / ", "万元") is None
