@@ -297,3 +297,14 @@ async def test_the_home_page_of_a_year_without_form_3(standard_ds):
     text = text_of(await page(standard_ds, "/departments?年度=2031"))
     assert "合计：专项资金 420 万元。" in text and "部门预算 0 万元" not in text
     assert "合计：部门预算 1593.88 万元，专项资金 992 万元。" in text_of(await page(standard_ds, "/departments?年度=2019"))
+
+
+async def test_a_document_with_a_chinese_name_is_served_and_linked(mixed_years):
+    import urllib.parse
+
+    ds, _ = mixed_years
+    path = "/source/2021/shifeng-minzheng/2021年项目支出绩效目标表.pdf"
+    html = await page(ds, "/budget/special_funds/2021-shifeng-minzheng-01")
+    assert f'href="{path}"' in html or f'href="{urllib.parse.quote(path)}"' in html
+    response = await ds.client.get(urllib.parse.quote(path))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
