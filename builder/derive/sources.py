@@ -71,6 +71,8 @@ class Filed:
     """What the CSVs of data/ hold, for the documents: each (年度, 部门) with rows of the three-form layout, and each
     document a project names (原始文件 -> where it is first named, for messages)."""
 
+    FILES = ("form1_special_funds.csv", "form3_department_budget.csv", "projects.csv")  # the rows it looks at
+
     def __init__(self):
         self.three_form, self.cited = set(), {}
 

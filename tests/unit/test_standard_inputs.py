@@ -141,3 +141,14 @@ def test_a_dash_is_no_amount_and_kept_as_printed(standard_copy, tmp_path):
     assert conn.execute("select 中期资金总额_原文, 中期资金总额_分 from special_funds where 年度 = 2031").fetchone() == ("—", None)
     assert conn.execute("select 金额_原文, 金额_分 from project_funding where 期别 = '中期' and 顺序 = 2").fetchone() == ("－", None)
     assert fen("—", "元") is None and fen(" / ", "万元") is None
+
+
+def test_an_editors_note_on_a_standard_indicator(standard_copy, tmp_path):
+    data, source = standard_copy
+    with open(data / "2031" / "notes.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write("2031,示例区交通运输局,performance_indicators,2031-shili-jiaotong-01-y04,指标值,1.2万元,"
+                     "每公里成本的上限。 The ceiling per kilometre.\r\n"
+                     "2031,示例区交通运输局,performance_indicators,2031-shili-jiaotong-01-y04,三级指标,每公里养护费,"
+                     "摘录不在原文中。\r\n")
+    text = failing_report(data, source, tmp_path / "site")
+    assert "notes.csv 第3行" in text and "摘录在该单元格中找不到" in text and "第2行" not in text
