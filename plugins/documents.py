@@ -25,13 +25,17 @@ async def documents_list(datasette, request):
 
 async def document_page(datasette, request):
     db = datasette.get_database("budget")
-    document = (await db.execute("select * from source_documents where 年度 = ? and 部门编码 = ?",
-                                 [int(request.url_vars["year"]), request.url_vars["code"]])).first()
-    if document is None:
+    documents = [dict(r) for r in await db.execute(
+        "select * from source_documents where 年度 = ? and 部门编码 = ? order by 文件",
+        [int(request.url_vars["year"]), request.url_vars["code"]])]
+    if not documents:
         return Response.html(await datasette.render_template(
             "error.html", {"title": "找不到这份文件", "error": "没有这一年度和部门的原始文件。", "status": 404},
             request=request), status=404)
-    document = dict(document)
+    if len(documents) > 1:  # the standard layout: several documents of the department that year, listed
+        return Response.html(await datasette.render_template("documents.html", {"documents": documents},
+                                                             request=request))
+    document = documents[0]
     text = None
     if document["文件"].endswith(".txt") and datasette.config_dir is not None:
         text = (datasette.config_dir / "source" / document["文件"]).read_text(encoding="utf-8")

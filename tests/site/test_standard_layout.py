@@ -308,3 +308,22 @@ async def test_a_document_with_a_chinese_name_is_served_and_linked(mixed_years):
     assert f'href="{path}"' in html or f'href="{urllib.parse.quote(path)}"' in html
     response = await ds.client.get(urllib.parse.quote(path))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+async def test_several_documents_of_a_department_and_year_are_listed(standard_copy, tmp_path):
+    import shutil
+
+    from builder.build import build
+    from helpers import ds_for
+
+    data, source = standard_copy
+    folder = source / "2031" / "shili-jiaotong"
+    shutil.copy(folder / "shili-jiaotong-2031-targets.pdf", folder / "第二份目标表.pdf")
+    projects = data / "2031" / "projects.csv"
+    text = projects.read_text(encoding="utf-8-sig")
+    second = text.split("\n")[1].replace(",1,农村公路养护,", ",2,农村公路养护（二期）,").replace(
+        "shili-jiaotong-2031-targets.pdf", "第二份目标表.pdf")
+    projects.write_text(text + second + "\n", encoding="utf-8-sig", newline="")
+    build(data, tmp_path / "site", source)
+    html = await page(ds_for(tmp_path / "site"), "/documents/2031/shili-jiaotong")
+    assert "shili-jiaotong-2031-targets.pdf</a>" in html and "第二份目标表.pdf</a>" in html
