@@ -327,3 +327,15 @@ async def test_several_documents_of_a_department_and_year_are_listed(standard_co
     build(data, tmp_path / "site", source)
     html = await page(ds_for(tmp_path / "site"), "/documents/2031/shili-jiaotong")
     assert "shili-jiaotong-2031-targets.pdf</a>" in html and "第二份目标表.pdf</a>" in html
+
+
+async def test_a_value_split_into_sign_value_and_unit_is_read_whole(mixed_years):
+    _, conn = mixed_years  # 指标性质 ≥ | 指标值 3400 | 度量单位 人, as the form's three columns
+    cell = conn.execute("select 指标性质, 指标值, 度量单位, 分值 from performance_indicators "
+                        "where id = '2021-shifeng-minzheng-01-y01'").fetchone()
+    assert cell == ("≥", "3400", "人", "20")  # verbatim, each in its column
+    value = conn.execute("select 类型, 下限, 单位, 限定, 原文片段 from indicator_values "
+                         "where 指标_id = '2021-shifeng-minzheng-01-y01'").fetchall()
+    assert value == [("区间", "3400", "人", "≥", "≥3400人")]
+    quality = conn.execute("select 原文, 可衡量 from target_quality where id = '2021-shifeng-minzheng-01-y01'").fetchone()
+    assert quality == ("≥3400人", 1)
