@@ -285,10 +285,14 @@ def bad_input_expectations(case):
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.0 and 2.1, levels A and AA: what issue 23 promises (GB/T 37668-2019 asks for the same level).
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Every rule axe runs by default (WCAG 2.0-2.2 A and AA, best practices: landmarks, headings, unique labels…):
+# what the older page tests check, filtered by impact.
+ALL_AXE_TAGS = None
 
 
-async def axe_violations(page):
-    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now, every impact level."""
+async def axe_violations(page, tags=WCAG_AA_TAGS):
+    """axe-core's violations of the rules with these tags (WCAG 2.0/2.1 A and AA unless told; None: axe's default
+    rules) on the page as it is now, every impact level."""
     if not AXE_SCRIPT.exists():
         raise RuntimeError(f"{AXE_SCRIPT} is missing: run `npm ci` (make test does) / 缺少 axe-core，请先运行 npm ci")
     if not await page.evaluate("typeof window.axe === 'object'"):
@@ -296,9 +300,8 @@ async def axe_violations(page):
         # Content-Security-Policy (plugins/security_headers.py) rightly refuses inline scripts, and the test must
         # not weaken it (bypass_csp) to look at the page.
         await page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
-    results = await page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        WCAG_AA_TAGS)
+    results = await page.evaluate("""tags => axe.run(document, tags ? {runOnly: {type: 'tag', values: tags},
+        resultTypes: ['violations']} : {resultTypes: ['violations']})""", tags)
     return results["violations"]
 
 
@@ -307,6 +310,7 @@ def axe_report(violations, where=""):
     lines = []
     for violation in violations:
         for node in violation["nodes"]:
+            summary = " ".join(line.strip() for line in (node.get("failureSummary") or violation["help"]).splitlines())
             lines.append(f"{where} {violation['id']} ({violation['impact']}): {' '.join(map(str, node['target']))}"
-                         f" — {node.get('failureSummary', '').splitlines()[-1].strip() if node.get('failureSummary') else violation['help']}")
+                         f" — {summary}")
     return "\n".join(lines)
