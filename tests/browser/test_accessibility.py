@@ -4,11 +4,13 @@ impact), what a screen reader relies on (landmarks, one h1, scoped table headers
 charts read as numbers with their unit), the keyboard (Tab order, skip link, focus ring, column menu, chart
 panel), and large text (a 24 px minimum font size, 200% zoom, the 大字 switch) without sideways scrolling."""
 import json
+import shutil
 import urllib.parse
 
 import pytest
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, WIDTHS, axe_report, axe_violations
+from helpers import (CHROMIUM, CHROMIUM_ARGS, ROOT, WIDTHS, Visit, axe_report, axe_violations, build_site,
+                     running_site)
 
 SQL = "select 专项名称, 资金总额_万元 from special_funds order by 资金总额_万元 desc"
 CHART_PANEL = "chart-panel"
@@ -303,3 +305,36 @@ async def test_without_javascript_no_switch_and_readable(visit):
     assert await page.locator("header li:visible").count() == 7  # the site's links, no empty item
     assert await page.evaluate("document.documentElement.scrollWidth") <= 375
     assert v.problems == []
+
+
+@pytest.fixture(scope="module")
+def two_year_site(tmp_path_factory):
+    """2019 with the fictional fixture year 2020 (tests/fixtures/2020), served: the home page then has a year
+    switcher and year-on-year change notes."""
+    data = tmp_path_factory.mktemp("years") / "data"
+    data.mkdir()
+    shutil.copy(ROOT / "data" / "departments.csv", data)
+    shutil.copytree(ROOT / "data" / "2019", data / "2019")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "2020", data / "2020")
+    with running_site(build_site(data, data.parent / "site")) as base:
+        yield base
+
+
+async def test_year_switcher_by_keyboard(browser, two_year_site):
+    v = await Visit(two_year_site).start(browser, 375)
+    try:
+        page = await v.open("/")
+        assert "2020 年预算" in await page.locator("h1").inner_text()
+        await focus_by_tab(page, ".year-switch a")
+        assert await page.evaluate("document.activeElement.textContent") == "2019"
+        await page.keyboard.press("Enter")
+        await page.wait_for_url("**?%E5%B9%B4%E5%BA%A6=2019")
+        assert "2019 年预算" in await page.locator("h1").inner_text()
+        assert await page.locator(".year-switch [aria-current=page]").inner_text() == "2019"
+        for year in ("2019", "2020"):  # both years' pages, with the switcher and the change notes, pass axe
+            await v.open("/?" + urllib.parse.urlencode({"年度": year}))
+            violations = await axe_violations(page)
+            assert violations == [], "\n" + axe_report(violations, f"/?年度={year} (two years)")
+        assert v.problems == []
+    finally:
+        await v.context.close()
