@@ -110,7 +110,7 @@ async def test_bar_charts_read_as_numbers_with_their_unit(visit, budget_db):
 
 # The element that has focus: where it stands among the page's focusable elements in document order, and whether
 # it shows a focus ring (an outline or a box-shadow) and is on screen.
-FOCUSED = """() => {
+FOCUSED = r"""() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const focusable = Array.from(document.querySelectorAll(
@@ -119,7 +119,14 @@ FOCUSED = """() => {
   const s = getComputedStyle(el), box = el.getBoundingClientRect();
   const ringed = e => { const t = getComputedStyle(e);
     return (t.outlineStyle !== 'none' && parseFloat(t.outlineWidth) >= 2) || t.boxShadow !== 'none'; };
+  // Text against its own background while focused (where that background is opaque): 4.5:1 like all text.
+  const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b].map(v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const back = rgb(s.backgroundColor), fore = rgb(s.color);
+  const [light, dark] = [luminance(fore), luminance(back)].sort((a, b) => b - a);
   return {
+    contrast: back.length === 3 || back[3] === 1 ? (light + 0.05) / (dark + 0.05) : null,
     position: focusable.indexOf(el), of: focusable.length,
     label: (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 40),
     href: el.getAttribute('href'), inMain: !!el.closest('main'),
@@ -149,6 +156,8 @@ async def test_tab_order(visit, path):
     # Document order, every focusable element once (nothing skipped, no positive tabindex), each with its ring.
     assert [s["position"] for s in stops] == list(range(stops[0]["of"]))
     assert [s["label"] for s in stops if not s["ring"] or not s["onScreen"]] == []
+    assert [(s["label"], s["contrast"]) for s in stops if s["contrast"] is not None and s["contrast"] < 4.5] == []
+    assert len([s for s in stops if s["contrast"] is not None]) > len(stops) / 2  # links: their yellow focus background
     assert "大字" in [s["label"] for s in stops]
     # The skip link takes the reader past the header: the next Tab lands in the content.
     await page.reload()
