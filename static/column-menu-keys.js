@@ -22,6 +22,7 @@
     function close(returnFocus) {
       menu.style.display = "none";
       if (opener) {
+        opener.closest("tr").classList.remove("column-menu-open");
         opener.setAttribute("aria-expanded", "false");
         if (returnFocus) {
           opener.focus();
@@ -44,6 +45,9 @@
           return;
         }
         ev.preventDefault();
+        // On a phone the header row is on screen only while focus is in it (site.css): it stays while the menu,
+        // placed under the column's name, is open.
+        icon.closest("tr").classList.add("column-menu-open");
         icon.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true}));
         opener = icon;
         icon.setAttribute("aria-expanded", "true");

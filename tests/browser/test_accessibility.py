@@ -131,7 +131,8 @@ FOCUSED = r"""() => {
     label: (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().slice(0, 40),
     href: el.getAttribute('href'), inMain: !!el.closest('main'),
     ring: ringed(el) || (el.closest('.select-wrapper') !== null && ringed(el.closest('.select-wrapper'))),
-    onScreen: box.width > 0 && box.height > 0,
+    onScreen: box.width > 0 && box.height > 0 && box.left + scrollX >= 0 && box.top + scrollY >= 0
+      && box.right <= document.documentElement.scrollWidth,
   };
 }"""
 
@@ -148,9 +149,9 @@ async def tab_stops(page):
     raise AssertionError("Tab never left the page")
 
 
-@pytest.mark.parametrize("path", [PAGES["home"], PAGES["fund-card"]])
-async def test_tab_order(visit, path):
-    page = (await visit(path)).page
+@pytest.mark.parametrize("path,width", [(PAGES["home"], 1280), (PAGES["fund-card"], 375), (PAGES["table"], 375)])
+async def test_tab_order(visit, path, width):
+    page = (await visit(path, width)).page
     stops = await tab_stops(page)
     assert stops[0]["label"] == "跳到正文" and stops[0]["href"] == "#main"
     # Document order, every focusable element once (nothing skipped, no positive tabindex), each with its ring.
