@@ -238,8 +238,19 @@ CUT_OFF_CONTROLS = """() => {
 }"""
 
 
+# Boxes that hide what overflows them (overflow: hidden or clip) and have more content than room: clipped text.
+# What is hidden on purpose (visually-hidden labels, the skip link, closed menus, SVG bars) is left out.
+CLIPPED_BOXES = """() => Array.from(document.querySelectorAll('body *')).filter(e => {
+  if (e.closest('.visually-hidden, .skip-link, [hidden], .dropdown-menu, svg, .CodeMirror, thead')) return false;
+  const s = getComputedStyle(e);
+  if (!['hidden', 'clip'].includes(s.overflowX) && !['hidden', 'clip'].includes(s.overflowY)) return false;
+  return e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1;
+}).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.trim().slice(0, 40))"""
+
+
 async def misfits(page, base, width, large_text=False):
-    """[(page, what is wrong)] over every page type: sideways scrolling, or controls whose text is cut off."""
+    """[(page, what is wrong)] over every page type: sideways scrolling, clipped boxes, or controls whose text is
+    cut off."""
     found = []
     for name, path in PAGES.items():
         await page.goto(base + path, wait_until="networkidle")
@@ -252,6 +263,7 @@ async def misfits(page, base, width, large_text=False):
         if scroll_width > width:
             found.append((name, f"page is {scroll_width} px wide"))
         found += [(name, f"cut off: {text}") for text in await page.evaluate(CUT_OFF_CONTROLS)]
+        found += [(name, f"clipped: {box}") for box in await page.evaluate(CLIPPED_BOXES)]
     return found
 
 
