@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 RUNTIME_VENV := $(VENV)/runtime
 # The Frictionless validator that tests/unit/test_datapackage.py runs; apart because it brings rich (frictionless.in).
 FRICTIONLESS_VENV := $(VENV)/frictionless
+# axe-core from npm, for the accessibility tests (package.json, package-lock.json; see the rule below).
+NODE_MODULES := node_modules/.package-lock.json
 PORT ?= 8001
 HOST ?= 127.0.0.1
 # The curated CSVs, and the site folder the build writes: a Datasette configuration directory (see builder/site.py).
@@ -35,8 +37,14 @@ run: $(VENV)/.installed
 	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/datasette serve "$$(readlink -f $(SITE))" \
 		--host $(HOST) --port $(PORT)
 
-test: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed
+test: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed $(NODE_MODULES)
 	$(BIN)/python -m pytest
+
+# The JavaScript the tests need (axe-core, the WCAG checker of tests/browser/test_accessibility.py), exactly as
+# package-lock.json pins it: npm ci installs it anew whenever package.json or the lock changes. It writes its own
+# record of what it installed, node_modules/.package-lock.json ($(NODE_MODULES)), which stands for the folder.
+$(NODE_MODULES): package.json package-lock.json | system-packages
+	npm ci --no-audit --no-fund --loglevel=error
 
 # The Debian packages the tests need (chromium, the CJK font, wrk; listed in scripts/system-packages): installed
 # when missing if make runs as root, otherwise make stops here with the apt-get line to run.
@@ -61,7 +69,7 @@ soak: system-packages $(VENV)/.installed
 
 # Check data/, build into a new folder, run the whole test suite on it, assemble dist/<version>/ and deploy it if
 # PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an earlier release.
-publish: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed
+publish: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed $(NODE_MODULES)
 	$(BIN)/python publish.py
 
 # Draft data/<year>/*.csv from a published document (its text rendering or an .xlsx workbook), for review:

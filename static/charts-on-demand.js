@@ -29,6 +29,18 @@
     if (show) {
       show.click();
     }
+    focusPanel(50);
+  }
+
+  // The button that was focused is gone with its holder: a keyboard reader carries on in the panel it opened,
+  // once the bundle has drawn it (a moment after the click).
+  function focusPanel(triesLeft) {
+    var first = document.querySelector("#graphForm input, #graphForm select, #graphForm button");
+    if (first) {
+      first.focus();
+    } else if (triesLeft > 0) {
+      setTimeout(focusPanel, 100, triesLeft - 1);
+    }
   }
 
   function load(thenOpen) {

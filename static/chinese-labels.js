@@ -113,7 +113,6 @@
     }
     document.querySelectorAll(".dropdown-menu-icon").forEach(function (icon) {
       var th = icon.closest("th");
-      icon.setAttribute("role", "img");
       icon.setAttribute("aria-label", "“" + (th ? th.getAttribute("data-column") : "") + "”列的菜单");
     });
   }

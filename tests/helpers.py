@@ -275,3 +275,42 @@ def bad_input_expectations(case):
     """(description line, [message fragments]) of a case of tests/bad_inputs (its expected.txt)."""
     lines = (BAD_INPUTS / case / "expected.txt").read_text(encoding="utf-8").splitlines()
     return lines[0], [line for line in lines[1:] if line.strip()]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# axe-core: the one way the suite checks WCAG
+# ---------------------------------------------------------------------------------------------------------------
+
+# The npm package axe-core, pinned in package.json and package-lock.json and installed by `make test` (npm ci).
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0 and 2.1, levels A and AA: what issue 23 promises (GB/T 37668-2019 asks for the same level).
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Every rule axe runs by default (WCAG 2.0-2.2 A and AA, best practices: landmarks, headings, unique labels…):
+# what the older page tests check, filtered by impact.
+ALL_AXE_TAGS = None
+
+
+async def axe_violations(page, tags=WCAG_AA_TAGS):
+    """axe-core's violations of the rules with these tags (WCAG 2.0/2.1 A and AA unless told; None: axe's default
+    rules) on the page as it is now, every impact level."""
+    if not AXE_SCRIPT.exists():
+        raise RuntimeError(f"{AXE_SCRIPT} is missing: run `npm ci` (make test does) / 缺少 axe-core，请先运行 npm ci")
+    if not await page.evaluate("typeof window.axe === 'object'"):
+        # Evaluated by the browser's debugging protocol, not added as a <script> (page.add_script_tag): the site's
+        # Content-Security-Policy (plugins/security_headers.py) rightly refuses inline scripts, and the test must
+        # not weaken it (bypass_csp) to look at the page.
+        await page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    results = await page.evaluate("""tags => axe.run(document, tags ? {runOnly: {type: 'tag', values: tags},
+        resultTypes: ['violations']} : {resultTypes: ['violations']})""", tags)
+    return results["violations"]
+
+
+def axe_report(violations, where=""):
+    """One line per element that fails: rule, impact, CSS target and what axe says to fix."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            summary = " ".join(line.strip() for line in (node.get("failureSummary") or violation["help"]).splitlines())
+            lines.append(f"{where} {violation['id']} ({violation['impact']}): {' '.join(map(str, node['target']))}"
+                         f" — {summary}")
+    return "\n".join(lines)

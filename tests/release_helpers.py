@@ -23,8 +23,9 @@ FIXTURE_YEAR = ROOT / "tests" / "fixtures" / "2020"  # a fictional year; see tes
 FIXTURE_YEAR_NUMBER = 2020
 COPY_SUITE = ["browser/test_release_checks.py"]  # the suite a copy's `make publish` runs
 RELEASE_NAME = re.compile(r"^\d{4}\.\d{2}\.\d{2}-\d+$")  # 2026.11.28-1, as README describes versions
-# -o: use the shared .venv as it is; never let a copy's make reinstall packages into it.
-MAKE = ["make", "-s", "--no-print-directory", "-o", ".venv/.installed"]
+# -o: use the shared .venv as it is; never let a copy's make reinstall packages into it. Nor run npm ci there: the
+# copy's cut-down suite does not run axe-core (tests/browser/test_accessibility.py), the only user of node_modules.
+MAKE = ["make", "-s", "--no-print-directory", "-o", ".venv/.installed", "-o", "node_modules/.package-lock.json"]
 # What serves a release: the runtime environment alone (requirements/runtime.txt, what a release installs).
 RUNTIME_VENV = ROOT / ".venv" / "runtime"
 

@@ -4,9 +4,7 @@ import re
 import urllib.parse
 
 import pytest
-from axe_playwright_python.async_playwright import Axe
-
-from helpers import ARTIFACTS, WIDTHS, Visit, landing_choices, screenshot
+from helpers import ALL_AXE_TAGS, ARTIFACTS, WIDTHS, Visit, axe_report, axe_violations, landing_choices, screenshot
 
 CHART_HASH = "#" + urllib.parse.urlencode(
     {"g.mark": "bar", "g.x_column": "专项名称", "g.x_type": "ordinal", "g.y_column": "资金总额_万元",
@@ -117,9 +115,8 @@ async def test_vega_bundle_loads_on_table_pages_only(visit):
 @pytest.mark.parametrize("name", ["landing", "fund-card", "form-2", "form-3"])
 async def test_accessibility(visit, name):
     page = (await visit(PAGES[name], 375)).page
-    results = await Axe().run(page)
-    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == [], results.generate_report()
+    serious = [v for v in await axe_violations(page, ALL_AXE_TAGS) if v["impact"] in ("serious", "critical")]
+    assert serious == [], axe_report(serious, PAGES[name])
     landmarks = await page.evaluate("() => ['header', 'nav', 'main', 'footer'].filter(t => document.querySelector(t))")
     assert landmarks == ["header", "nav", "main", "footer"]
     tags = await page.evaluate(

@@ -19,7 +19,7 @@ VEGA = "/-/static-plugins/datasette_vega/"
 OVERRIDES = [
     "table.html", "query.html", "row.html", "database.html", "error.html",
     "_description_source_license.html", "_table.html", "_facet_results.html",
-    "_suggested_facets.html", "_crumbs.html",
+    "_suggested_facets.html", "_crumbs.html", "_codemirror_foot.html",
 ]
 
 # English strings from Datasette's templates that none of our pages may show any more.
