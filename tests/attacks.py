@@ -77,6 +77,11 @@ ATTACKS = {
     "control characters in JSON": sql_path(
         "with recursive r(n) as (select 1 union all select n + 1 from r limit 5) "
         "select printf('%.*c', 999000, char(1)) from r"),
+    "the largest text result allowed, as HTML": sql_path(
+        "select printf('%.*c', 999000, '&') || 1", endpoint="/budget"),
+    "the largest text result allowed, as JSON objects": sql_path(
+        "with recursive r(n) as (select 1 union all select n + 1 from r limit 5) "
+        f"select {text(950_000)} || n as [{'c' * 1000}] from r", _shape="objects"),
     # 4. spreadsheets
     "formula as an xlsx column name": sql_path("select 1 as [=HYPERLINK(\"http://evil.example\",\"x\")]",
                                                endpoint="/budget.xlsx"),
