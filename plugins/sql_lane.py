@@ -60,6 +60,7 @@ DATA_SUFFIXES = (".json", ".csv")
 CHECK_EVERY = 100
 THREAD_DEADLINE = "site_sql_deadline"  # time.perf_counter() at which the running query must stop
 THREAD_GONE = "site_visitor_gone"  # a threading.Event set when the visitor who asked has disconnected
+THREAD_AFTER_QUERY = "site_after_query"  # what sql_authorizer.py changed for one statement, undone after it
 
 IN_SQL_LANE = contextvars.ContextVar("in_sql_lane", default=False)
 CELL_LIMIT = contextvars.ContextVar("cell_limit", default=None)  # a lower bound on values for this request, if any
@@ -168,6 +169,9 @@ def lane_time_limit(conn, ms):
     finally:
         conn.set_progress_handler(None, CHECK_EVERY)
         setattr(thread, THREAD_DEADLINE, None)
+        for undo in reversed(getattr(thread, THREAD_AFTER_QUERY, [])):
+            undo()
+        setattr(thread, THREAD_AFTER_QUERY, [])
 
 
 # Database.execute looks the context manager up in its module at each query: this is the one place to change it.
