@@ -262,6 +262,8 @@ def can_render_xlsx(view_name, columns):
 
 
 async def render_xlsx(datasette, request, database, table, query_name, columns, rows, data, view_name):
+    if data.get("error"):  # the query failed (a bound of result_budget.py, an SQL error): say why, as JSON does
+        return {"body": f"无法生成表格：{data['error']}", "status_code": 400, "content_type": "text/plain; charset=utf-8"}
     if not can_render_xlsx(view_name, columns):  # asked for by address where no link offers it
         return None  # Datasette answers 404
     name = table or query_name

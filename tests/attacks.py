@@ -60,6 +60,15 @@ ATTACKS = {
         f"select length(group_concat({text(990_000)})) from r"),
     "LIKE in a table filter": "/budget/special_funds.json?" + urllib.parse.urlencode(
         {"_where": f"{text(999_000)} like {LIKE_PATTERN} and " * 14 + "1"}),
+    "sorting a million rows": sql_path(
+        "with recursive r(n) as (select 1 union all select n + 1 from r limit 3000000) "
+        "select n from r order by random() limit 1"),
+    "FTS5 MATCH with 100,000 NOTs": sql_path(
+        "select count(*) from search_index_fts where search_index_fts match "
+        "'a ' || replace(printf('%.*c', 100000, 'x'), 'x', ' NOT zzz')"),
+    "a million rows as a CSV stream": sql_path(
+        "with recursive r(n) as (select 1 union all select n + 1 from r limit 1000000) select n, n, n from r",
+        endpoint="/budget.csv", _stream="on", _size="max"),
     # 2. parameters that make Datasette's own Python work quadratic
     "300 copies of _facet": "/budget/performance_indicators?" + "&".join(["_facet=二级指标"] * 300),
     "many different facets at max size": "/budget/performance_indicators?_facet_size=max&" + "&".join(
@@ -85,6 +94,10 @@ ATTACKS = {
     # 4. spreadsheets
     "formula as an xlsx column name": sql_path("select 1 as [=HYPERLINK(\"http://evil.example\",\"x\")]",
                                                endpoint="/budget.xlsx"),
+    "the largest spreadsheet allowed": sql_path(
+        "with recursive r(n) as (select 1 union all select n + 1 from r limit 200) select "
+        + ", ".join(f"'文字' || n as c{i}" for i in range(25)) + " from r", endpoint="/budget.xlsx"),
+    "a table page as a spreadsheet, 2,000 rows": "/budget/performance_indicators.xlsx?_size=max",
     "control character in an xlsx column name": sql_path("select 1 as [a" + "\x01" + "b]", endpoint="/budget.xlsx"),
     # 5. redirects and odd requests
     "backslash redirect": "/\\evil.example/",
