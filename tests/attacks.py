@@ -28,6 +28,7 @@ def text(characters, fill="a"):
     return f"printf('%.*c', {characters}, '{fill}')"
 
 
+KEPT_BYTES = 200_000  # of each attack's body, for the tests to look at
 MB_TEXT = f"with t(v) as (select {text(999_000)}) "
 LIKE_PATTERN = "'%' || " + text(297) + " || 'b%'"  # 300 bytes: the longest pattern sql_limits.py allows
 
@@ -101,21 +102,27 @@ ATTACKS = {
     "control character in an xlsx column name": sql_path("select 1 as [a" + "\x01" + "b]", endpoint="/budget.xlsx"),
     # 5. redirects and odd requests
     "backslash redirect": "/\\evil.example/",
+    "double-slash redirect": "//evil.example/",
+    "encoded backslash redirect": "/%5Cevil.example/",
+    "tab redirect": "/%09/evil.example/",
 }
 
 
-async def one_attack(client, path):
+async def one_attack(client, url):
     started = time.perf_counter()
     size = 0
     try:
-        async with client.stream("GET", path, headers={"accept-encoding": "identity"}) as response:
+        async with client.stream("GET", url, headers={"accept-encoding": "identity"}) as response:
+            body = b""
             async for chunk in response.aiter_raw():
                 size += len(chunk)
+                if len(body) < KEPT_BYTES:
+                    body += chunk[:KEPT_BYTES]
             return {"status": response.status_code, "seconds": time.perf_counter() - started, "bytes": size,
-                    "headers": dict(response.headers)}
+                    "headers": dict(response.headers), "body": body}
     except httpx.HTTPError as error:
         return {"status": None, "error": repr(error), "seconds": time.perf_counter() - started, "bytes": size,
-                "headers": {}}
+                "headers": {}, "body": b""}
 
 
 async def slowest(client, path, done):
@@ -136,7 +143,8 @@ def memory_kib(pid, field):
     return int(found.group(1))
 
 
-async def measure(base, pid, path):
+async def measure(base, pid, path, repeats=1):
+    """The attack sent `repeats` times one after another; the figures of the slowest, largest, hungriest one."""
     Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS, so VmHWM afterwards is this request's peak
     before = memory_kib(pid, "VmRSS")
     done = asyncio.Event()
@@ -144,8 +152,8 @@ async def measure(base, pid, path):
             httpx.AsyncClient(base_url=base, timeout=60) as visitor, \
             httpx.AsyncClient(base_url=base, timeout=60) as reader:
         async def attack():
-            try:
-                return await one_attack(attacker, path)
+            try:  # the whole URL: a path like //evil.example/ is not joined to the base as a relative one
+                return [await one_attack(attacker, base + path) for _ in range(repeats)]
             finally:
                 done.set()
 
@@ -153,18 +161,22 @@ async def measure(base, pid, path):
         await asyncio.sleep(0.05)  # the attack is under way
         (sql, sql_statuses), (home, home_statuses) = await asyncio.gather(
             slowest(visitor, "/budget.json?sql=select+1", done), slowest(reader, "/", done))
-        result = await task
+        results = await task
     peak = memory_kib(pid, "VmHWM")
-    return dict(result, select_1=sql, select_1_statuses=sorted(sql_statuses), home=home,
-                home_statuses=sorted(home_statuses), memory_mib=(peak - before) / 1024)
+    worst = max(results, key=lambda r: r["seconds"])
+    return dict(worst, statuses=sorted({r["status"] for r in results}, key=str),
+                bytes=max(r["bytes"] for r in results), select_1=sql, select_1_statuses=sorted(sql_statuses),
+                home=home, home_statuses=sorted(home_statuses), memory_mib=(peak - before) / 1024)
+
+
+def printable(name, result):
+    return json.dumps({"attack": name, **{k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()
+                                          if k not in ("headers", "body")}}, ensure_ascii=False)
 
 
 async def main(base, pid, names):
     for name in names or ATTACKS:
-        result = await measure(base, pid, ATTACKS[name])
-        result.pop("headers")
-        print(json.dumps({"attack": name, **{k: round(v, 3) if isinstance(v, float) else v
-                                             for k, v in result.items()}}, ensure_ascii=False), flush=True)
+        print(printable(name, await measure(base, pid, ATTACKS[name])), flush=True)
         await asyncio.sleep(1)  # the SQL lane's rest after a request (sql_lane.py REST)
 
 
