@@ -47,8 +47,9 @@ BOOLEAN = re.compile(r"^(?i:on|off|true|false|1|0)$")
 DATABASE_CSV = re.compile(r"^/[^/.]+\.csv$")
 # A form of the site sends under 20 parameters; the SQL page one per :name of the statement.
 MAX_PARAMETERS = 100
-# Bytes of query string: ~20 KB of SQL, percent-encoded (sql_limits.py's 100 KB is for SQL text however sent).
-MAX_QUERY_STRING = 64 * 1024
+# Bytes of query string: 10-30 KB of SQL, percent-encoded, far more than any real query (saved ones are ~2 KB);
+# every link a page builds repeats it. (sql_limits.py's 100 KB bounds SQL text however it is sent.)
+MAX_QUERY_STRING = 32 * 1024
 MAX_FACETS = 10  # the widest table has 22 columns; a page with ten facets is already hard to read
 # Toggle links a faceted page builds: facets x values shown (_facet_size, "max" is max_returned_rows) x query
 # string bytes. 5 facets of 30 values with a 2 KB query string is 0.3 MB; the 300 copies above were 18 GB.
