@@ -42,9 +42,9 @@ ATTACKS = {
     "GLOB: 1 MB text x 300-byte pattern, 14 times": sql_path(
         MB_TEXT + "select " + ", ".join(f"v glob '*' || {text(297)} || 'b*'" for _ in range(14)) + " from t"),
     "instr: 190 calls at the per-call bound": sql_path(
-        MB_TEXT + "select " + ", ".join(f"instr(v, {text(1990)} || '{i}')" for i in range(190)) + " from t"),
+        MB_TEXT + "select " + ", ".join(f"instr(v, {text(490)} || '{i}')" for i in range(190)) + " from t"),
     "replace: 190 calls at the per-call bound": sql_path(
-        MB_TEXT + "select " + ", ".join(f"length(replace(v, {text(1990)} || '{i}', ''))" for i in range(190))
+        MB_TEXT + "select " + ", ".join(f"length(replace(v, {text(490)} || '{i}', ''))" for i in range(190))
         + " from t"),
     "substr chain on 1 MB": sql_path(MB_TEXT + "select " + "substr(" * 90 + "v" + ", 2)" * 90 + " from t"),
     "upper/lower/hex of 1 MB, many times": sql_path(
@@ -109,10 +109,13 @@ ATTACKS = {
 
 
 async def one_attack(client, url):
+    # Built before the clock starts: httpx takes ~0.1 s to parse a 20 KB address, which is not the server's time.
+    request = client.build_request("GET", url, headers={"accept-encoding": "identity"})
     started = time.perf_counter()
     size = 0
     try:
-        async with client.stream("GET", url, headers={"accept-encoding": "identity"}) as response:
+        response = await client.send(request, stream=True)
+        try:
             body = b""
             async for chunk in response.aiter_raw():
                 size += len(chunk)
@@ -120,6 +123,8 @@ async def one_attack(client, url):
                     body += chunk[:KEPT_BYTES]
             return {"status": response.status_code, "seconds": time.perf_counter() - started, "bytes": size,
                     "headers": dict(response.headers), "body": body}
+        finally:
+            await response.aclose()
     except httpx.HTTPError as error:
         return {"status": None, "error": repr(error), "seconds": time.perf_counter() - started, "bytes": size,
                 "headers": {}, "body": b""}
