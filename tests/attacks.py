@@ -43,6 +43,9 @@ ATTACKS = {
         MB_TEXT + "select " + ", ".join(f"v glob '*' || {text(297)} || 'b*'" for _ in range(14)) + " from t"),
     "instr: 190 calls at the per-call bound": sql_path(
         MB_TEXT + "select " + ", ".join(f"instr(v, {text(490)} || '{i}')" for i in range(190)) + " from t"),
+    "instr on a computed 1 MB value, row after row": sql_path(
+        "with recursive r(n) as (select 1 union all select n + 1 from r limit 1000) select "
+        + ", ".join(f"instr(printf('%.*c', 999000 + n % 2, 'a'), {text(490)} || '{i}')" for i in range(5)) + " from r"),
     "replace: 190 calls at the per-call bound": sql_path(
         MB_TEXT + "select " + ", ".join(f"length(replace(v, {text(490)} || '{i}', ''))" for i in range(190))
         + " from t"),
