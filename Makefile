@@ -63,7 +63,7 @@ bench-system-packages:
 # The long reliability tests: 60 s at 32 connections, 60 s of 8 clients looping slow SQL, replicas killed under load,
 # and many freshly random fuzzed inputs and URL parameters.
 soak: system-packages $(VENV)/.installed
-	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_reliability.py \
+	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_reliability.py tests/browser/test_attacks.py \
 		tests/unit/test_fuzz_inputs.py tests/browser/test_replicas.py tests/browser/test_sql_lane.py \
 		tests/site/test_param_fuzz.py
 

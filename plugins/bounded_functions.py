@@ -1,15 +1,22 @@
 """SQLite built-ins whose one call can run for seconds, refused when their arguments ask for that much work.
 
-Datasette's time limit is checked between SQLite's steps, and each of these is a single step:
+Datasette's time limit is checked between SQLite's steps (sql_lane.py: every 100 on visitors' connections), and
+each of these is a single step:
 - instr(), replace() and two-argument trim()/ltrim()/rtrim() compare every position of their first argument with
   their second: len(X) x len(Y) work. With 1 MB values instr and replace took 3.7 s; trim(X, Y) took 57 s already
   at 500 KB. Real uses have one long argument and one short one (a word, a few characters to strip).
+- LIKE and GLOB (the functions like(P, X), like(P, X, E), glob(P, X)) likewise: a 1 MB text against a 300-byte
+  pattern took 0.35 s a call, 14 in one row 5.8 s.
 - printf()/format() with a huge width or precision: SQLite 3.40 appends `%.*c` one character at a time and keeps
-  looping after the length limit has been hit, so printf('%.*c', 1000000000, 'x') ran 4-40 s.
+  looping after the length limit has been hit, so printf('%.*c', 1000000000, 'x') ran 4-40 s, and 126 conversions
+  of `%.999999c` each under a per-conversion bound ran 0.45 s a call. The bound is on their sum.
 
 Each is overridden (SQLite lets a connection redefine a built-in) by a function that checks the work and then asks
 the real built-in, on a private in-memory connection with the same length limit, so results are exactly SQLite's.
-A refused call fails the query with "user-defined function raised exception".
+A refused call fails the query with "user-defined function raised exception". Many calls that are each allowed
+still stop at the query's time limit: every call first looks at the deadline sql_lane.py leaves on the thread (and
+whether the visitor is gone) and, if it has passed, interrupts the query, which Datasette reports as too slow.
+The private connection checks the same deadline with a progress handler of its own.
 
 Only visitors' own SQL (?sql=, ?_where=) can ask for that much work, and it runs on the SQL lane's threads
 (sql_lane.py), so only their connections get the overrides. The pages' queries are the site's own SQL with bound
@@ -20,18 +27,28 @@ million rows). Without a thread pool (num_sql_threads 0) there is no lane, and e
 import re
 import sqlite3
 import threading
+import time
 
 from datasette import hookimpl
 
-# Most work (len(X) x len(Y), in characters or bytes) one call may do: ~20 ms for instr/replace's memcmp loop,
-# ~50 ms for trim, whose inner loop is about 300 times slower per comparison.
-MAX_WORK = {"instr": 2_000_000_000, "replace": 2_000_000_000, "trim": 20_000_000, "ltrim": 20_000_000,
-            "rtrim": 20_000_000}
-ARGUMENTS = {"instr": 2, "replace": 3, "trim": 2, "ltrim": 2, "rtrim": 2}
-# Widest printf width or precision: a wider one could only fail with "string or blob too big" (sql_limits.py).
+# Most work (len(X) x len(Y), in characters or bytes) one call may do, about 5 ms on this machine: instr/replace's
+# memcmp loop, trim's inner loop (about 300 times slower per comparison), LIKE/GLOB's pattern matcher (~1.2 ns per
+# text character x pattern character). A call only starts before the query's deadline, so this is also how far a
+# query can overrun its time limit (20 ms calls overran by 0.4 s when the machine was busy: the lane's thread runs
+# at low priority). Real uses are far below: replace() of one character in a 1 MB text is 1,000,000; a LIKE
+# ('%低保%' on a cell of a few hundred characters) a few thousand.
+MAX_WORK = {"instr": 500_000_000, "replace": 500_000_000, "trim": 1_000_000, "ltrim": 1_000_000,
+            "rtrim": 1_000_000, "like": 5_000_000, "glob": 5_000_000}
+ARGUMENTS = {"instr": [2], "replace": [3], "trim": [2], "ltrim": [2], "rtrim": [2], "like": [2, 3], "glob": [2]}
+PATTERN_FIRST = {"like", "glob"}  # `X LIKE P` calls like(P, X): the text is the second argument
+# Sum of every width and precision of one printf call: more could only fail with "string or blob too big"
+# (sql_limits.py), after SQLite had looped over all of it.
 MAX_WIDTH = 1_000_000
 # One printf conversion: flags, width (digits or *), .precision (digits or *), length modifier, type.
 CONVERSION = re.compile(r"%[-+ 0#!,]*(\*|\d*)(?:\.(\*|\d*))?l{0,2}(.)", re.S)
+PRIVATE_CHECK_EVERY = 10  # instructions: the private connection runs one-call statements of a few steps
+THREAD_DEADLINE = "site_sql_deadline"  # left on the thread by sql_lane.py while a visitor's query runs
+THREAD_GONE = "site_visitor_gone"
 
 
 class TooMuchWork(Exception):
@@ -66,12 +83,20 @@ def runs_visitors_sql(datasette):
             or threading.current_thread().name.startswith(VISITORS_SQL_THREADS))
 
 
+def must_stop():
+    """The running query is past its time limit, or the visitor who sent it has gone."""
+    thread = threading.current_thread()
+    deadline, gone = getattr(thread, THREAD_DEADLINE, None), getattr(thread, THREAD_GONE, None)
+    return (deadline is not None and time.perf_counter() >= deadline) or (gone is not None and gone.is_set())
+
+
 @hookimpl
 def prepare_connection(conn, datasette):
     if not runs_visitors_sql(datasette):
         return
     private = sqlite3.connect(":memory:", check_same_thread=False)  # used only from conn's own thread
     private.text_factory = lambda raw: str(raw, "utf-8", "replace")  # as Datasette reads text
+    private.set_progress_handler(must_stop, PRIVATE_CHECK_EVERY)
 
     def builtin(name, args):
         # The built-in's output is bounded like any value on conn (replace() can multiply its input).
@@ -81,24 +106,36 @@ def prepare_connection(conn, datasette):
     def as_integer(value):  # as SQLite reads a `*` argument
         return value if isinstance(value, int) else private.execute("select cast(? as integer)", [value]).fetchone()[0] or 0
 
+    def checked(name, too_much):
+        def call(*args):
+            if must_stop():
+                conn.interrupt()  # SQLite stops at its next step with "interrupted": Datasette's "too slow"
+                return None
+            problem = too_much(args)
+            if problem:
+                raise TooMuchWork(f"{name}() {problem}")
+            try:
+                return builtin(name, args)
+            except sqlite3.OperationalError as error:
+                if str(error) != "interrupted":
+                    raise
+                conn.interrupt()
+                return None
+
+        return call
+
     def quadratic(name):
-        def call(*args):
-            if size(args[0]) * size(args[1]) > MAX_WORK[name]:
-                raise TooMuchWork(f"{name}() arguments too long")
-            return builtin(name, args)
+        text, other = (1, 0) if name in PATTERN_FIRST else (0, 1)
+        return lambda args: ("arguments too long" if size(args[text]) * size(args[other]) > MAX_WORK[name]
+                             else None)
 
-        return call
+    def formatting(args):
+        text = args[0].decode("utf-8", "replace") if args and isinstance(args[0], bytes) else str(args[0]) if args else ""
+        return (f"widths and precisions add up to over {MAX_WIDTH}"
+                if sum(widths(text, args[1:], as_integer)) > MAX_WIDTH else None)
 
-    def formatting(name):
-        def call(*args):
-            text = args[0].decode("utf-8", "replace") if args and isinstance(args[0], bytes) else str(args[0]) if args else ""
-            if max(widths(text, args[1:], as_integer), default=0) > MAX_WIDTH:
-                raise TooMuchWork(f"{name}() width or precision over {MAX_WIDTH}")
-            return builtin(name, args)
-
-        return call
-
-    for name, arguments in ARGUMENTS.items():
-        conn.create_function(name, arguments, quadratic(name), deterministic=True)
+    for name, counts in ARGUMENTS.items():
+        for arguments in counts:
+            conn.create_function(name, arguments, checked(name, quadratic(name)), deterministic=True)
     for name in ("printf", "format"):
-        conn.create_function(name, -1, formatting(name), deterministic=True)
+        conn.create_function(name, -1, checked(name, formatting), deterministic=True)

@@ -11,10 +11,13 @@
 - XLSX: `.xlsx` on a table, saved query or SQL result (Jinja filter `xlsx_download` adds `_size=max`): one sheet
   with the Chinese column names, numbers as numbers, text and id columns as text, and a 说明 sheet (source address,
   row count, whether rows were left out). It holds what Datasette returns for one request, so it is bounded by
-  max_returned_rows like every JSON page; the full rows stream as CSV (`_stream=on`).
+  max_returned_rows like every JSON page; the full rows stream as CSV (`_stream=on`). Every text cell, column
+  names and the notes included, is written as text with the characters a workbook cannot hold removed: a column
+  named `=HYPERLINK(…)` was a live formula in A1, and a control character in a name was a 500.
 """
 import asyncio
 import codecs
+import concurrent.futures
 import io
 import re
 import urllib.parse
@@ -31,8 +34,14 @@ from builder.spreadsheet import CsvNeutraliser
 
 BOM = "\ufeff".encode("utf-8")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Building a workbook is CPU work: it runs in a thread, at most this many at once, so other pages stay quick.
-XLSX_AT_ONCE = asyncio.Semaphore(2)
+# Building a workbook is CPU work: it runs on a pool of this many threads of its own, so other pages stay quick.
+# A pool rather than an asyncio.Semaphore: downloads are answered on two event loops (the server's, and the SQL
+# lane's for ?sql=), and a semaphore belongs to one loop ("bound to a different event loop").
+XLSX_AT_ONCE = 2
+WORKBOOK_BUILDERS = concurrent.futures.ThreadPoolExecutor(XLSX_AT_ONCE, thread_name_prefix="xlsx")
+# Datasette's CSV (without _stream, up to 50 MB) can arrive as one body; rewriting it is pure Python (0.36 s for
+# 5 MB), so larger chunks are rewritten on another thread while the loop serves other visitors.
+NEUTRALISE_INLINE_BYTES = 64 * 1024
 EXCEL_EXACT_DIGITS = 15  # Excel keeps 15 significant digits: longer integers are written as text
 ID_COLUMN = re.compile(r"(^|_)id$", re.I)  # ids are labels, not quantities: text even when they are integers
 UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -103,6 +112,12 @@ def csv_download_start(start, names, added_bytes):
     return dict(start, headers=headers)
 
 
+def neutralised(neutraliser, decoder, body, last):
+    """One chunk of Datasette's CSV with formula-like text made inert (builder/spreadsheet.py's rule)."""
+    text = neutraliser.feed(decoder.decode(body, final=last))
+    return (text + (neutraliser.finish() if last else "")).encode("utf-8")
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
@@ -131,8 +146,10 @@ def asgi_wrapper(datasette):
                     if safe:
                         neutraliser, decoder = safe
                         last = not message.get("more_body", False)
-                        text = neutraliser.feed(decoder.decode(body, final=last))
-                        body = (text + (neutraliser.finish() if last else "")).encode("utf-8")
+                        if len(body) > NEUTRALISE_INLINE_BYTES:
+                            body = await asyncio.to_thread(neutralised, neutraliser, decoder, body, last)
+                        else:
+                            body = neutralised(neutraliser, decoder, body, last)
                     if held:
                         added = b"" if body.startswith(BOM) else BOM  # the package files have theirs already
                         await send(csv_download_start(held.pop(), names, None if safe else len(added)))
@@ -183,7 +200,21 @@ def excel_value(column, value):
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
         return f"（{len(value)} 字节的二进制数据）"
+    return sheet_text(value)
+
+
+def sheet_text(value):
+    """Text a worksheet can hold: without the control characters Excel's format forbids."""
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def text_cell(sheet, value, **style):
+    """A cell that is text whatever it looks like: "=…" is never a formula, "01" never becomes 1."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
 
 
 def display_width(text):
@@ -192,10 +223,11 @@ def display_width(text):
 
 
 def sheet_title(title):
-    return re.sub(r"[\[\]:*?/\\]", "_", title).strip("'")[:31] or "数据"
+    return re.sub(r"[\[\]:*?/\\]", "_", sheet_text(title)).strip("'")[:31] or "数据"
 
 
 def build_workbook(title, columns, rows, notes):
+    columns = [sheet_text(column) for column in columns]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title(title))
     values = [[excel_value(c, v) for c, v in zip(columns, row)] for row in rows]
@@ -206,27 +238,15 @@ def build_workbook(title, columns, rows, notes):
     if columns:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(values) + 1}"
     bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([text_cell(sheet, column, font=bold) for column in columns])
     for row in values:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text: "=…" is never a formula, "01" never becomes 1
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
+                      for value in row])
     about = workbook.create_sheet("说明")
     about.column_dimensions["A"].width = 14
     about.column_dimensions["B"].width = 90
     for label, text in notes:
-        cell = WriteOnlyCell(about, value=text)
-        cell.data_type = "s"
-        about.append([WriteOnlyCell(about, value=label), cell])
+        about.append([text_cell(about, label), text_cell(about, sheet_text(text))])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -242,6 +262,8 @@ def can_render_xlsx(view_name, columns):
 
 
 async def render_xlsx(datasette, request, database, table, query_name, columns, rows, data, view_name):
+    if data.get("error"):  # the query failed (a bound of result_budget.py, an SQL error): say why, as JSON does
+        return {"body": f"无法生成表格：{data['error']}", "status_code": 400, "content_type": "text/plain; charset=utf-8"}
     if not can_render_xlsx(view_name, columns):  # asked for by address where no link offers it
         return None  # Datasette answers 404
     name = table or query_name
@@ -259,9 +281,9 @@ async def render_xlsx(datasette, request, database, table, query_name, columns, 
     licence = datasette.metadata("license") or ""
     notes += [("金额", "预算申报数，不是实际支出（部门年初向财政部门申报的数字）。Budget requests, not actual spending."),
               ("数据来源", source), ("许可", licence)]
-    async with XLSX_AT_ONCE:
-        headings, values = with_labels(columns, rows, set(data.get("expanded_columns") or []))
-        body = await asyncio.get_running_loop().run_in_executor(None, build_workbook, title, headings, values, notes)
+    headings, values = with_labels(columns, rows, set(data.get("expanded_columns") or []))
+    body = await asyncio.get_running_loop().run_in_executor(WORKBOOK_BUILDERS, build_workbook, title, headings,
+                                                            values, notes)
     ascii_name = re.sub(r"[^A-Za-z0-9_-]+", "_", name or f"{database}-query")
     return {"body": body, "content_type": XLSX_TYPE,
             "headers": {"content-disposition": content_disposition(title + ".xlsx", ascii_name + ".xlsx")}}

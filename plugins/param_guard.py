@@ -15,6 +15,16 @@ rule names what fails without it:
 - _through that is not {"table", "column", "value"} JSON for a table that links to this one;
 - _next on a view, where it is an offset, that is not a number: int() raises;
 - /<database>.csv without ?sql=: the CSV renderer expects query columns (KeyError).
+
+And parameters whose work grows faster than their length are bounded here, before Datasette spends it on the
+server's one event loop (these requests carry no SQL of the visitor's, so the SQL lane never sees them):
+- a parameter repeated with the same value is kept once: Datasette does not deduplicate `_facet`, and every value
+  of every facet gets toggle links that re-encode the whole query string, so 300 copies of `_facet=二级指标` made a
+  40 MB page in 10 s and held the loop for all of it;
+- at most MAX_PARAMETERS parameters, MAX_QUERY_STRING bytes of query string, MAX_FACETS facets, and facets'
+  toggle links (facets x values shown x query string) at most MAX_FACET_LINK_BYTES;
+- `_search` and `_search_<column>` as long and with as many terms as the site's own search (builder/cjk.py): FTS5
+  parses a query in one step the time limit cannot interrupt, 25,000 terms took 5.5 s and 250 MB.
 Refused requests get the site's error page (refusals.py).
 """
 import json
@@ -25,6 +35,8 @@ import urllib.parse
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
+from builder.cjk import MAX_QUERY_CHARACTERS, MAX_QUERY_TERMS
+
 # Datasette's table, view, canned query and row routes (app.py), on the raw path: /<database>/<table>[.<format>]
 TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(\.\w+)?$")
 NUMBER = re.compile(r"^[0-9]{1,9}$")
@@ -33,6 +45,17 @@ NUMBER_PARAMETERS = {"_timelimit": NUMBER, "_ttl": NUMBER, "_size": re.compile(r
 BOOLEAN_PARAMETERS = {"_json_infinity"}  # read with value_as_boolean, which accepts nothing else, not even ""
 BOOLEAN = re.compile(r"^(?i:on|off|true|false|1|0)$")
 DATABASE_CSV = re.compile(r"^/[^/.]+\.csv$")
+# A form of the site sends under 20 parameters; the SQL page one per :name of the statement.
+MAX_PARAMETERS = 100
+# Bytes of query string: 10-30 KB of SQL, percent-encoded, far more than any real query (saved ones are ~2 KB);
+# every link a page builds repeats it. (sql_limits.py's 100 KB bounds SQL text however it is sent.)
+MAX_QUERY_STRING = 32 * 1024
+MAX_FACETS = 10  # the widest table has 22 columns; a page with ten facets is already hard to read
+# Toggle links a faceted page builds: facets x values shown (_facet_size, "max" is max_returned_rows) x query
+# string bytes. 5 facets of 30 values with a 2 KB query string is 0.3 MB; the 300 copies above were 18 GB.
+MAX_FACET_LINK_BYTES = 4_000_000
+FACET_PARAMETERS = ("_facet", "_facet_array", "_facet_date")
+SEARCH_PARAMETER = re.compile(r"^_search(_.+)?$")
 
 
 def bindable(value):
@@ -40,8 +63,8 @@ def bindable(value):
     return isinstance(value, (str, float)) or (isinstance(value, int) and -2 ** 63 <= value < 2 ** 63)
 
 
-def refuse(scope, parameter):
-    return dict(scope, **{"site.refuse": ("bad-parameter", parameter)})  # answered by refusals.py
+def refuse(scope, parameter, reason="bad-parameter"):
+    return dict(scope, **{"site.refuse": (reason, parameter)})  # answered by refusals.py
 
 
 def json_value(text, kind):
@@ -89,6 +112,34 @@ def plain_problem(scope):
     return None
 
 
+def without_repeats(query_string):
+    """The query string with each (name, value) pair once, in the order first given."""
+    pairs = urllib.parse.parse_qsl(query_string.decode("ascii"), keep_blank_values=True)
+    once = list(dict.fromkeys(pairs))
+    return query_string if len(once) == len(pairs) else urllib.parse.urlencode(once).encode("ascii")
+
+
+def facet_values_shown(pairs, settings):
+    """How many values each facet lists at most: _facet_size (first one, as Datasette reads it) or the default."""
+    size = next((value for name, value in pairs if name == "_facet_size" and value), None)
+    shown = settings["default_facet_size"] if size is None else settings["max_returned_rows"] if size == "max" else int(size)
+    return min(shown, settings["max_returned_rows"])
+
+
+def too_much_work(query_string, settings):
+    """None, or the parameter that asks Datasette for too much work ("" for the query string as a whole)."""
+    pairs = urllib.parse.parse_qsl(query_string.decode("ascii"), keep_blank_values=True)
+    if len(pairs) > MAX_PARAMETERS or len(query_string) > MAX_QUERY_STRING:
+        return ""
+    facets = sum(name in FACET_PARAMETERS for name, _ in pairs)
+    if facets > MAX_FACETS or facets * facet_values_shown(pairs, settings) * len(query_string) > MAX_FACET_LINK_BYTES:
+        return "_facet"
+    for name, value in pairs:
+        if SEARCH_PARAMETER.match(name) and (len(value) > MAX_QUERY_CHARACTERS or len(value.split()) > MAX_QUERY_TERMS):
+            return name
+    return None
+
+
 async def table_problem(datasette, scope):
     """The first _sort, _sort_desc or _through that does not fit the table the path names."""
     args = urllib.parse.parse_qs(scope.get("query_string", b"").decode("ascii"), keep_blank_values=True)
@@ -131,14 +182,19 @@ async def table_problem(datasette, scope):
 
 @hookimpl
 def asgi_wrapper(datasette):
+    settings = {name: datasette.setting(name) for name in ("max_returned_rows", "default_facet_size")}
+
     def wrap(app):
         async def guard_parameters(scope, receive, send):
             if scope["type"] == "http":
-                scope = dict(scope, query_string=percent_encoded(scope.get("query_string", b"")),
+                scope = dict(scope, query_string=without_repeats(percent_encoded(scope.get("query_string", b""))),
                              **({"raw_path": percent_encoded(scope["raw_path"])} if scope.get("raw_path") else {}))
                 problem = plain_problem(scope) or await table_problem(datasette, scope)
+                excess = None if problem else too_much_work(scope["query_string"], settings)
                 if problem:
                     scope = refuse(scope, problem)
+                elif excess is not None:
+                    scope = refuse(scope, excess, "too-much")
             await app(scope, receive, send)
 
         return guard_parameters

@@ -16,6 +16,10 @@ REFUSE = "site.refuse"  # the scope key guards set
 REASONS = {
     "bad-parameter": (400, "参数有误", "网址中的参数{detail}不正确：例如不存在的列名、不是数字的数字参数或超出范围的值。"
                       "请检查网址，或回到上一页重新选择。A URL parameter{detail} is not valid here."),
+    "too-much": (400, "网址参数太多", "网址中的参数{detail}太多或太长（重复的参数、太多分面或太长的搜索词）。请去掉不需要的参数，"
+                 "搜索词最多 20 个、500 字；要取得全部数据，请下载 CSV（_stream=on）或数据包（/downloads）。"
+                 "Too many or too long URL parameters{detail}: remove the ones you do not need; for all the data "
+                 "download the CSV with _stream=on or the data package."),
     "busy": (429, "SQL 查询繁忙", "现在同时运行的 SQL 查询太多，请稍等片刻再试。首页、表格和专项资金页面不受影响。"
              "Too many SQL queries are running right now; please try again in a moment."),
     "bad-host": (400, "网址有误", "请求中的主机名（Host）不是本网站的地址。The Host header does not name this site."),

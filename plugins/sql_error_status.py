@@ -4,7 +4,10 @@ Datasette's views turn sqlite3.OperationalError into a 400, but other kinds of s
 500 from table pages: "not authorized" from the authorizer (sql_authorizer.py), "string or blob too big" from the
 length limit (sql_limits.py), and a ?_where= that names a parameter ($x, :x, ?) nobody supplies. These are the
 visitor's statement, not a broken server, so they are answered like Datasette answers any invalid SQL. Errors of
-the server itself (a damaged or missing database file, out of memory, I/O) keep their 500.
+the server itself (a damaged or missing database file, I/O) keep their 500.
+
+SQLite running out of memory is the statement too: sql_limits.py caps SQLite's heap, and a query that needs more
+(Python raises MemoryError for SQLite's "out of memory") is refused with a message saying so.
 """
 import sqlite3
 
@@ -19,7 +22,13 @@ STATEMENT_MISTAKES = ("You did not supply a value for binding", "Incorrect numbe
                       "You can only execute one statement at a time")
 
 
+TOO_MUCH_MEMORY = ("查询需要的内存超过本站的上限，请减少同时计算的长文本（例如相同的长表达式）或行数。"
+                   "The query needs more memory than this site allows; compute fewer long values at once.")
+
+
 def caused_by_statement(exception):
+    if isinstance(exception, MemoryError):
+        return True
     if isinstance(exception, sqlite3.ProgrammingError):
         return str(exception).startswith(STATEMENT_MISTAKES)
     return isinstance(exception, sqlite3.DatabaseError) and getattr(exception, "sqlite_errorname", None) in STATEMENT_ERRORS
@@ -28,5 +37,6 @@ def caused_by_statement(exception):
 @hookimpl
 def handle_exception(datasette, request, exception):
     if caused_by_statement(exception):
-        return datasette_error_page(datasette, request, DatasetteError(str(exception), title="Invalid SQL", status=400))
+        text = TOO_MUCH_MEMORY if isinstance(exception, MemoryError) else str(exception)
+        return datasette_error_page(datasette, request, DatasetteError(text, title="Invalid SQL", status=400))
     return None

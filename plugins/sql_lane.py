@@ -16,9 +16,16 @@ Measured with bench/starvation.py: the landing page's p95 under 8 looping client
 Saved queries stay with the pages: their SQL is the site's own, reviewed and linked from the landing page, and a
 visitor only supplies bound values, exactly like a table page's filters; on the published data each takes a few
 milliseconds. Sending them to the lane would give citizens 429s whenever someone floods the SQL interface.
+
+Datasette checks its time limit every 1,000 SQLite instructions, and one instruction can be a function call on a
+1 MB value (upper(), substr(), a LIKE) taking milliseconds: 190 such calls in one row ran 11 s against a 1 s limit.
+On the lane's threads the limit is checked every CHECK_EVERY instructions instead, it also stops the query when the
+visitor has gone away, and the deadline and that "gone" flag are left on the thread (THREAD_DEADLINE, THREAD_GONE)
+so bounded_functions.py's own functions, which do their work outside SQLite's instruction count, stop too.
 """
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import os
 import sys
@@ -27,6 +34,8 @@ import time
 import urllib.parse
 import weakref
 
+import datasette.database
+import datasette.utils
 from datasette import hookimpl
 
 THREAD_NAME = "sql-lane"  # bounded_functions.py gives these threads' connections its guards
@@ -44,9 +53,18 @@ ARBITRARY_SQL = {"sql", "_where"}  # parameters whose value is SQL
 # result_budget.py's general bound. Read there from the thread as `site_result_cells`.
 HTML_CELLS = 5_000
 DATA_SUFFIXES = (".json", ".csv")
+# SQLite instructions between two checks of the time limit on the lane's threads (Datasette: 1,000). The costliest
+# single instructions left once bounded_functions.py has bounded its functions (upper/lower/substr/hex of ~1 MB)
+# take 1-3 ms, so a query stops within ~0.1-0.2 s of its limit; a check (a Python call) every 100 instructions
+# costs visitors' queries about 5% more time.
+CHECK_EVERY = 100
+THREAD_DEADLINE = "site_sql_deadline"  # time.perf_counter() at which the running query must stop
+THREAD_GONE = "site_visitor_gone"  # a threading.Event set when the visitor who asked has disconnected
+THREAD_AFTER_QUERY = "site_after_query"  # what sql_authorizer.py changed for one statement, undone after it
 
 IN_SQL_LANE = contextvars.ContextVar("in_sql_lane", default=False)
 CELL_LIMIT = contextvars.ContextVar("cell_limit", default=None)  # a lower bound on values for this request, if any
+GONE = contextvars.ContextVar("visitor_gone", default=None)  # this request's THREAD_GONE event
 
 
 class LaneExecutor(concurrent.futures.Executor):
@@ -58,7 +76,7 @@ class LaneExecutor(concurrent.futures.Executor):
     def submit(self, fn, /, *args, **kwargs):
         if not IN_SQL_LANE.get():
             return self.pages.submit(fn, *args, **kwargs)
-        return self.sql.submit(with_cell_limit, CELL_LIMIT.get(), fn, *args, **kwargs)
+        return self.sql.submit(for_request, CELL_LIMIT.get(), GONE.get(), fn, *args, **kwargs)
 
     def shutdown(self, wait=True, *, cancel_futures=False):
         for pool in (self.pages, self.sql):
@@ -116,15 +134,59 @@ class Lane:
             await asyncio.sleep(REST * sum(cpu))
 
 
-def with_cell_limit(cells, fn, *args, **kwargs):
-    if cells is None:
-        return fn(*args, **kwargs)
+def for_request(cells, gone, fn, *args, **kwargs):
+    """Run fn on a lane thread with this request's bound on values and its "visitor gone" event on the thread."""
     thread = threading.current_thread()
-    thread.site_result_cells = cells  # read by result_budget.py
+    if cells is not None:
+        thread.site_result_cells = cells  # read by result_budget.py
+    setattr(thread, THREAD_GONE, gone)
     try:
         return fn(*args, **kwargs)
     finally:
-        del thread.site_result_cells
+        thread.__dict__.pop("site_result_cells", None)
+        setattr(thread, THREAD_GONE, None)
+
+
+@contextlib.contextmanager
+def lane_time_limit(conn, ms):
+    """Datasette's sqlite_timelimit, checked every CHECK_EVERY instructions on the lane's threads (and stopping
+    when the visitor has gone); Datasette's own everywhere else (the pages' SQL is the site's)."""
+    thread = threading.current_thread()
+    if not thread.name.startswith(THREAD_NAME):
+        with datasette.utils.sqlite_timelimit(conn, ms):
+            yield
+        return
+    deadline = time.perf_counter() + ms / 1000
+    gone = getattr(thread, THREAD_GONE, None)
+
+    def stop():
+        return time.perf_counter() >= deadline or (gone is not None and gone.is_set())
+
+    conn.set_progress_handler(stop, CHECK_EVERY)
+    setattr(thread, THREAD_DEADLINE, deadline)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, CHECK_EVERY)
+        setattr(thread, THREAD_DEADLINE, None)
+        for undo in reversed(getattr(thread, THREAD_AFTER_QUERY, [])):
+            undo()
+        setattr(thread, THREAD_AFTER_QUERY, [])
+
+
+# Database.execute looks the context manager up in its module at each query: this is the one place to change it.
+datasette.database.sqlite_timelimit = lane_time_limit
+
+
+async def watch_for_disconnect(receive, gone, relayed):
+    """Read the request's messages as they come, handing them on to the app through `relayed`, and set `gone`
+    when the client disconnects (uvicorn says so on receive(); the app itself reads nothing of a GET)."""
+    while True:
+        message = await receive()
+        await relayed.put(message)
+        if message["type"] == "http.disconnect":
+            gone.set()
+            return
 
 
 def lower_priority():
@@ -164,9 +226,14 @@ def asgi_wrapper(datasette):
                 return await app(dict(scope, **{"site.refuse": ("busy", None)}), receive, send)  # refusals.py
             in_lane = IN_SQL_LANE.set(True)
             cell_limit = CELL_LIMIT.set(None if scope["path"].endswith(DATA_SUFFIXES) else HTML_CELLS)
+            gone, relayed = threading.Event(), asyncio.Queue()
+            visitor = GONE.set(gone)
+            watcher = asyncio.create_task(watch_for_disconnect(receive, gone, relayed))
             try:
-                await lane.answer(app, scope, receive, send)  # the context, with these two values, goes along
+                await lane.answer(app, scope, relayed.get, send)  # the context, with these values, goes along
             finally:
+                watcher.cancel()
+                GONE.reset(visitor)
                 CELL_LIMIT.reset(cell_limit)
                 IN_SQL_LANE.reset(in_lane)
                 lane.running.release()

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -170,13 +171,32 @@ def free_port():
         return s.getsockname()[1]
 
 
+SERVERS = {}  # base URL -> the `make run` process serving it, while it runs
+
+
+def server_pid(base):
+    """The datasette process (under `make run`) serving base, for reading its memory from /proc."""
+    from bench.measure import process_tree
+
+    for pid in process_tree(SERVERS[base].pid):
+        with contextlib.suppress(OSError):
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if any(arg.endswith(b"/datasette") for arg in args) and not args[0].endswith((b"sh", b"make")):
+                return pid
+    raise LookupError(f"no datasette process under {base}")
+
+
 @contextlib.contextmanager
 def running_site(site):
     """`make run` (datasette serve, as `make serve` runs it) over a site folder; yields the base URL."""
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up (64 KB; Datasette logs each failed statement's
+    # whole SQL) and the server then stops, blocked writing to it.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(["make", "-s", "-o", ".venv/.installed", "run", f"SITE={site}", f"PORT={port}"],
-                               cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
+    SERVERS[base] = process
     deadline = time.time() + 30
     try:
         while True:
@@ -185,12 +205,15 @@ def running_site(site):
                 break
             except OSError:
                 if time.time() > deadline or process.poll() is not None:
-                    raise RuntimeError("datasette did not start: " + process.stderr.read().decode()[-2000:])
+                    log.seek(0)
+                    raise RuntimeError("datasette did not start: " + log.read().decode()[-2000:])
                 time.sleep(0.2)
         yield base
     finally:
+        SERVERS.pop(base, None)
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+        log.close()
 
 
 # ---------------------------------------------------------------------------------------------------------------

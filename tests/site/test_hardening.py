@@ -237,3 +237,63 @@ def test_the_public_address_reads_the_environment(monkeypatch, ds):
     monkeypatch.setenv("PUBLIC_URL", "javascript:alert(1)")
     with pytest.raises(ValueError, match="PUBLIC_URL"):
         site_like(ds).app()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6. Round 2 (issue 19): total work, not per-argument size; parameters bounded before Datasette sees them
+#    (the worst cases against a real server, with timings and memory, are in tests/browser/test_attacks.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+async def test_like_and_glob_keep_sqlites_answers(ds):
+    response, _ = await sql(ds, r"select 'ABC' like 'a%' as a, '城市低保金' like '%低保%' as b, "
+                                r"'a_c' like 'a\_c' escape '\' as c, 'abc' like 'a\_c' escape '\' as d, "
+                                r"'ABC' glob 'A*' as e, 'abc' glob 'A*' as f, null like 'a' as g, "
+                                r"x'414243' like 'ab%' as h", _shape="array")
+    assert response.json() == [{"a": 1, "b": 1, "c": 1, "d": 0, "e": 1, "f": 0, "g": None, "h": 0}]  # as plain SQLite
+
+
+@pytest.mark.parametrize("query", [
+    "select " + ", ".join(["printf('" + "%.999999c" * 2 + "', 'x', 'x')"] * 2),  # each under 1 MB, their sum not
+    "select printf('%.*c', 999000, 'a') like '%' || printf('%.*c', 290, 'a') || 'b%'",
+    "select printf('%.*c', 999000, 'a') glob '*' || printf('%.*c', 290, 'a') || 'b*'",
+])
+async def test_work_is_bounded_by_its_total(ds, query):
+    response, seconds = await sql(ds, query)
+    assert response.status_code == 400 and seconds < QUICK
+
+
+async def test_a_full_text_match_cannot_be_given_a_huge_expression(ds):
+    """'a' + 100,000 ' NOT zzz' crashed the server (FTS5 recursion); 50 KB is the bound for such statements."""
+    response, seconds = await sql(ds, "select count(*) from search_index_fts where search_index_fts match "
+                                      "'a ' || replace(printf('%.*c', 100000, 'x'), 'x', ' NOT zzz')")
+    assert response.status_code == 400 and seconds < QUICK
+    for q, status in [("a" + " NOT zzz" * 7000, 400), ("低", 200)]:  # the same statement again, reused by Python
+        response, _ = await sql(ds, "select count(*) as n from search_index_fts where search_index_fts match "
+                                    "cjk_query(:q) or search_index_fts match :q", q=q)
+        assert response.status_code == status, (q[:20], response.text[:300])
+    response, _ = await sql(ds, "select length(printf('%.*c', 999999, 'x')) as n", _shape="array")
+    assert response.json() == [{"n": 999999}]  # other statements keep the 1 MB value limit
+
+
+async def test_repeated_parameters_are_kept_once(ds):
+    """300 copies of _facet made a 40 MB page in 10 s; Datasette sees one."""
+    one = await ds.client.get("/budget/performance_indicators.json?_facet=二级指标")
+    many = await ds.client.get("/budget/performance_indicators.json?" + "&".join(["_facet=二级指标"] * 300))
+    assert many.status_code == 200
+    assert many.json()["facet_results"] == one.json()["facet_results"]
+
+
+@pytest.mark.parametrize("query", [
+    "&".join(f"_facet={c}" for c in ["一级指标", "二级指标", "部门", "年度", "指标值", "指标序号", "专项_id",
+                                      "支出方向_id", "id", "三级", "四级"]),  # 11 facets
+    "_facet=二级指标&_facet=部门&_facet_size=max&x=" + "a" * 1500,  # 2 x 2,000 values x 1.5 KB of links
+    "_search=" + "+".join("a" * 21),  # 21 terms
+    "_search=" + "a" * 501,
+    "&".join(f"p{i}=1" for i in range(101)),
+    "x=" + "a" * 40_000,
+])
+async def test_parameters_asking_for_too_much_work_are_refused_in_chinese(ds, query):
+    response = await ds.client.get("/budget/performance_indicators?" + query)
+    assert response.status_code == 400
+    assert "网址参数太多" in response.text and "_stream=on" in response.text
