@@ -1,0 +1,277 @@
+"""Recognise the standard target table (项目支出绩效目标申报表) in a grid: any number of projects per document.
+
+The grid's cells are read as one stream in reading order. Each project starts at a 项目名称 label; its header
+fields, 项目资金 block and 总体目标 are found by their labels (a value is the next cell, so a text copy with one
+cell per line reads like a table). The 绩效指标 part is read by columns: the header row with 三级指标 names the
+columns of each half (中期/长期 and 年度, or the annual half alone), and each row below gives one indicator per
+half that states something. A merged 一级 (or 二级) cell labels every row it covers; a text copy, which leaves
+a merged cell out of the lines below it, is aligned from the right with the cells above carried down.
+"""
+from dataclasses import dataclass, field
+
+from . import standard_spec as spec
+from .document import ImportFailed, Origin, Problem
+
+
+@dataclass
+class Token:
+    text: str
+    key: str
+    origin: Origin
+    block: int
+    row: int  # index of the row within its block
+    cell: object  # the GridCell
+
+
+@dataclass
+class Project:
+    fields: dict = field(default_factory=dict)  # projects.csv column -> text
+    funding: list = field(default_factory=list)  # (期别, 资金项目, 金额)
+    indicators: list = field(default_factory=list)  # (期别, 一级, 二级, 三级, 性质, 值, 单位, 分值)
+    origin: Origin = None
+    year: str = ""
+
+
+def stream(blocks):
+    return [Token(cell.text, spec.key(cell.text), cell.origin, b, r, cell)
+            for b, block in enumerate(blocks) for r, row in enumerate(block.rows) for cell in row]
+
+
+def find(tokens, start, end, test):
+    return next((i for i in range(start, end) if test(tokens[i].key)), None)
+
+
+def recognise(blocks, source):
+    """[Project]; ImportFailed naming what is missing or wrong."""
+    tokens = stream(blocks)
+    starts = [i for i, t in enumerate(tokens) if t.key == spec.PROJECT_START]
+    problems, projects = [], []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
+        before = starts[n - 1] + 1 if n else 0
+        project = read_project(blocks, tokens, before, start, end, source, problems)
+        if project:
+            projects.append(project)
+    if problems:
+        raise ImportFailed(problems)
+    return projects
+
+
+def year_of(tokens, start, before):
+    """The year line under the title (（2031年度）), else a title naming the year, looking back from the project."""
+    for i in range(start - 1, max(before, start - 40) - 1, -1):
+        match = spec.YEAR_LINE.match(tokens[i].key)
+        if match:
+            return match[1]
+    for i in range(start - 1, -1, -1):
+        if spec.TITLE.search(tokens[i].key) and spec.YEAR_IN_TITLE.search(tokens[i].key):
+            return spec.YEAR_IN_TITLE.search(tokens[i].key)[1]
+    return ""
+
+
+def read_project(blocks, tokens, before, start, end, source, problems):
+    project = Project(origin=tokens[start].origin, year=year_of(tokens, start, before))
+    funding_at = find(tokens, start, end, spec.FUNDING.match)
+    targets_at = find(tokens, start, end, lambda k: k in spec.TARGETS)
+    indicators_at = find(tokens, start, end, lambda k: k == spec.INDICATORS)
+    landmarks = [("项目资金（万元）或（元）", funding_at), ("总体目标", targets_at), ("绩效指标", indicators_at)]
+    missing = [name for name, at in landmarks if at is None]
+    if missing:
+        problems.append(Problem(tokens[start].origin, f"找到“项目名称”，没有找到“{'”“'.join(missing)}”。这一段不像完整的"
+                                f"{spec.LAYOUT}：请检查文件是否完整（网页是否复制全了）。", f"Found 项目名称 but not "
+                                f"{', '.join(missing)}. This part is not a whole {spec.LAYOUT} (standard target table): "
+                                "check that the document (or the copy of the page) is complete."))
+        return None
+    for i in range(start, funding_at):
+        column = spec.FIELDS.get(tokens[i].key)
+        if column and column not in project.fields and i + 1 < funding_at:
+            project.fields[column] = tokens[i + 1].text
+    project.fields.setdefault("项目名称", "")
+    unit = spec.FUNDING.match(tokens[funding_at].key)[1]
+    project.fields["资金单位"] = unit
+    read_funding(tokens[funding_at + 1:targets_at], unit, project, problems)
+    read_targets(tokens[targets_at + 1:indicators_at], project)
+    read_indicators(blocks, tokens, indicators_at, end, project, problems)
+    return project
+
+
+def is_amount(token):
+    return token.key == "" or bool(spec.AMOUNT.match(token.key))
+
+
+def read_funding(tokens, unit, project, problems):
+    """Label/value pairs. Two totals side by side (中期 then 年度 on one row) make the 其中 rows alternate between
+    the periods; totals one under the other make each 其中 row belong to the total above it."""
+    pairs, i = [], 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.key and not spec.AMOUNT.match(token.key):
+            value = tokens[i + 1] if i + 1 < len(tokens) and is_amount(tokens[i + 1]) else None
+            pairs.append((token, value))
+            i += 2 if value is not None else 1
+        else:
+            i += 1
+    totals = [n for n, (label, _) in enumerate(pairs) if spec.MID_TOTAL.match(label.key) or spec.YEAR_TOTAL.match(label.key)]
+    side_by_side = len(totals) == 2 and totals[1] == totals[0] + 1
+    period, order = "年度", {}
+    for n, (label, value) in enumerate(pairs):
+        if value is None:
+            problems.append(Problem(label.origin, f"项目资金中的“{label.text}”后面应是金额。", f"'{label.text}' in 项目资金 "
+                                    "must be followed by an amount."))
+            continue
+        check_amount(value, unit, problems)
+        if spec.MID_TOTAL.match(label.key):
+            period = "中期"
+            project.fields["中期资金总额"] = value.text
+        elif spec.YEAR_TOTAL.match(label.key):
+            period = "年度"
+            project.fields["年度资金总额"] = value.text
+        else:
+            if side_by_side:
+                period = ("中期", "年度")[(n - totals[0]) % 2]
+            order[period] = order.get(period, 0) + 1
+            project.funding.append((period, order[period], label.text, value.text))
+
+
+def check_amount(token, unit, problems):
+    if not token.key:
+        return
+    decimals = len(token.key.partition(".")[2])
+    if decimals > spec.DECIMALS[unit]:
+        problems.append(Problem(token.origin, f"金额“{token.text}”比一分钱还细（单位是{unit}，最多{spec.DECIMALS[unit]}位小数）。"
+                                "请核对原件。", f"The amount '{token.text}' is finer than one fen (the unit is {unit}: at "
+                                f"most {spec.DECIMALS[unit]} decimals). Check it against the document."))
+
+
+def read_targets(tokens, project):
+    """Headings (中期目标（…）, 年度目标) then their texts in the same order, or each heading followed by its text."""
+    headings = [(i, t) for i, t in enumerate(tokens) if spec.MID_TARGET.match(t.key) or spec.YEAR_TARGET.match(t.key)]
+    texts = {}
+    if headings and all(i == n for n, (i, _) in enumerate(headings)):  # all headings first
+        rest = tokens[len(headings):]
+        for n, (_, heading) in enumerate(headings):
+            texts[heading.key] = (heading, rest[n].text if n < len(rest) else "")
+    else:
+        for i, heading in headings:
+            texts[heading.key] = (heading, tokens[i + 1].text if i + 1 < len(tokens) else "")
+        if not headings and tokens:  # an annual-only form: 总体目标 followed by the year's target
+            project.fields["年度目标"] = tokens[0].text
+    for heading, text in texts.values():
+        if spec.MID_TARGET.match(heading.key):
+            project.fields["中期目标标题"], project.fields["中期目标"] = heading.text, text
+        else:
+            project.fields["年度目标"] = text
+
+
+def section_rows(blocks, tokens, at, end):
+    """The rows of the 绩效指标 part: [[GridCell or None]] by column (placed), or ragged rows of cells."""
+    first, last = tokens[at], tokens[end - 1]
+    block = blocks[first.block]
+    stop = last.row + 1 if last.block == first.block else len(block.rows)
+    if block.ragged:
+        if all(len(row) <= 1 for row in block.rows):
+            return None, True  # one cell per line: rows are rebuilt from the cells (lines_to_rows)
+        return block.rows[first.row:stop], True
+    return block.matrix()[first.row:stop], False
+
+
+def read_indicators(blocks, tokens, at, end, project, problems):
+    rows, ragged = section_rows(blocks, tokens, at, end)
+    if rows is None:
+        rows = lines_to_rows(tokens[at:end])
+    leaf_index = next((n for n, row in enumerate(rows) if any(c and spec.key(c.text) == "三级指标" for c in row)), None)
+    if leaf_index is None:
+        problems.append(Problem(tokens[at].origin, "找到“绩效指标”，没有找到“三级指标”表头。", "Found 绩效指标 but no "
+                                "三级指标 column header."))
+        return
+    leaf = rows[leaf_index]
+    if ragged:
+        tops = [n for n, c in enumerate(leaf) if spec.key(c.text) == spec.TOP_HEADER]
+        leaf = leaf[tops[0]:] if tops else [None] + leaf
+        width = len(leaf)
+        body = rows[leaf_index + 1:]
+        cut = next((n for n, row in enumerate(body) if ends_form([c.text for c in row], True)), len(body))
+        rows = align(body[:cut], width)  # the end is found before cells are carried down into the rows
+        top_col = 0
+    else:
+        width = len(leaf)
+        top_col = next((n for n in range(width) if any(r[n] and spec.key(r[n].text) == spec.TOP_HEADER
+                                                       for r in rows[:leaf_index + 1])), None)
+        rows = rows[leaf_index + 1:]
+    halves = []
+    for n, cell in enumerate(leaf):
+        column = spec.LEAVES.get(spec.key(cell.text)) if cell is not None and n != top_col else None
+        if column == "二级指标" or column and not halves:
+            halves.append({})
+        if column and column not in halves[-1]:
+            halves[-1][column] = n
+    names = [spec.HALVES[t.key] for t in tokens[at:end] if t.key in spec.HALVES][:len(halves)]
+    if len(names) != len(halves):
+        names = ["中期", "年度"][-len(halves):] if len(halves) <= 2 else [f"第{n}组" for n in range(1, len(halves) + 1)]
+    order, top = {}, ""
+    for row in rows:
+        texts = [c.text if c is not None else "" for c in row]
+        if not ragged and ends_form(texts, False):
+            break
+        if top_col is not None and top_col < len(texts) and texts[top_col].strip():
+            top = texts[top_col]
+        for name, half in zip(names, halves):
+            values = {column: texts[n] if n < len(texts) else "" for column, n in half.items()}
+            third = values.get("三级指标", "")
+            stated = [v for c, v in values.items() if c not in ("二级指标",) and v.strip()]
+            if not stated or (spec.TEMPLATE.match(spec.key(third)) and not values.get("指标值", "").strip()):
+                continue  # a wholly blank half, or a template row left in
+            order[name] = order.get(name, 0) + 1
+            project.indicators.append((name, order[name], top, values.get("二级指标", ""), third,
+                                       values.get("指标性质", ""), values.get("指标值", ""), values.get("度量单位", ""),
+                                       values.get("分值", "")))
+
+
+def ends_form(texts, ragged):
+    """The row is past the form: the next project, the 总分 row, or (a single cell) the page's own text."""
+    filled = [spec.key(t) for t in texts if t.strip()]
+    if any(k in (spec.PROJECT_START, "总分") for k in filled):
+        return True
+    if len(filled) != 1:
+        return False
+    only = filled[0]
+    return (any(word in only for word in spec.END_OF_FORM) or bool(spec.TITLE.search(only))
+            or bool(spec.YEAR_LINE.match(only)) or ragged and only not in spec.TOP_LEVEL_NAMES)
+
+
+def align(rows, width):
+    """Ragged rows placed on `width` columns: a row that starts with a 一级 name is read from the left, any other
+    from the right, with the cells its line left out (merged from above) carried down from the row above."""
+    out, above = [], [None] * width
+    for row in rows:
+        cells = list(row)
+        if len(cells) > width and not any(c.text.strip() for c in cells[width:]):
+            cells = cells[:width]
+        if cells and spec.key(cells[0].text) in spec.TOP_LEVEL_NAMES and len(cells) < width:
+            placed = cells + [None] * (width - len(cells))
+        else:
+            cells = cells[-width:]
+            placed = above[:width - len(cells)] + cells
+        out.append(placed)
+        above = placed
+    return out
+
+
+def lines_to_rows(tokens):
+    """One cell per line: the header up to 三级指标's half is taken as in a table, then rows are cut from the cells:
+    a 一级 name followed by an empty cell or a 二级 name starts a row with its 一级."""
+    header_end = max((i for i, t in enumerate(tokens) if t.key in spec.LEAVES or t.key in spec.HALVES
+                      or t.key in (spec.INDICATORS, spec.TOP_HEADER)), default=0) + 1
+    header = [t for t in tokens[:header_end] if t.key in spec.LEAVES or t.key == spec.TOP_HEADER]
+    leaves = [t for t in header if t.key in spec.LEAVES]
+    rows, i, body = [[t.cell for t in header]], 0, tokens[header_end:]
+    while i < len(body):
+        starts_top = body[i].key in spec.TOP_LEVEL_NAMES and (i + 1 < len(body) and
+                                                             (not body[i + 1].key or "指标" in body[i + 1].key))
+        take = len(leaves) + (1 if starts_top else 0)
+        chunk = body[i:i + take]
+        if len(chunk) < take or any(word in t.key for t in chunk for word in spec.END_OF_FORM):
+            break
+        rows.append([t.cell for t in chunk])
+        i += take
+    return rows
