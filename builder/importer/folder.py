@@ -26,7 +26,8 @@ def first_line(problem):
     return f"{problem.zh.splitlines()[0]} / {problem.en.splitlines()[0]}"
 
 
-def import_folder(folder, data_dir, source_dir=None, force=False, out=sys.stdout, err=sys.stderr):
+def import_folder(folder, data_dir, source_dir=None, force=False, out=None, err=None):
+    out, err = out or sys.stdout, err or sys.stderr
     paths = documents(folder)
     rows, started, refused = [], time.monotonic(), 0
     for number, path in enumerate(paths, 1):

@@ -21,6 +21,7 @@ class Token:
     block: int
     row: int  # index of the row within its block
     cell: object  # the GridCell
+    ragged: bool = False  # from a text copy: no column positions
 
 
 @dataclass
@@ -33,7 +34,7 @@ class Project:
 
 
 def stream(blocks):
-    return [Token(cell.text, spec.key(cell.text), cell.origin, b, r, cell)
+    return [Token(cell.text, spec.key(cell.text), cell.origin, b, r, cell, block.ragged)
             for b, block in enumerate(blocks) for r, row in enumerate(block.rows) for cell in row]
 
 
@@ -73,7 +74,7 @@ def read_project(blocks, tokens, before, start, end, source, problems):
     project = Project(origin=tokens[start].origin, year=year_of(tokens, start, before))
     funding_at = find(tokens, start, end, spec.FUNDING.match)
     targets_at = find(tokens, start, end, lambda k: k in spec.TARGETS)
-    indicators_at = find(tokens, start, end, lambda k: k == spec.INDICATORS)
+    indicators_at = find(tokens, start, end, lambda k: k in (spec.INDICATORS, spec.TOP_HEADER, "三级指标"))
     landmarks = [("项目资金（万元）或（元）", funding_at), ("总体目标", targets_at), ("绩效指标", indicators_at)]
     missing = [name for name, at in landmarks if at is None]
     if missing:
@@ -143,19 +144,35 @@ def check_amount(token, unit, problems):
                                 f"most {spec.DECIMALS[unit]} decimals). Check it against the document."))
 
 
+def text_of(heading, tokens):
+    """A placed heading's text: the cell under it (headings side by side) or else the next filled cell on its row."""
+    below = heading.row + heading.cell.rowspan
+    under = next((t for t in tokens if t.block == heading.block and t.row == below and t.cell.col == heading.cell.col), None)
+    if under is not None and not (spec.MID_TARGET.match(under.key) or spec.YEAR_TARGET.match(under.key)):
+        return under.text
+    right = [t for t in tokens if t.block == heading.block and t.row == heading.row and t.cell.col > heading.cell.col]
+    return next((t.text for t in right if t.key), "")
+
+
 def read_targets(tokens, project):
-    """Headings (中期目标（…）, 年度目标) then their texts in the same order, or each heading followed by its text."""
+    """Each heading (中期目标（…）, 年度目标) and its text: placed, the cell under or beside it; in a text copy, the
+    headings then their texts in the same order, or each heading followed by its text."""
     headings = [(i, t) for i, t in enumerate(tokens) if spec.MID_TARGET.match(t.key) or spec.YEAR_TARGET.match(t.key)]
     texts = {}
-    if headings and all(i == n for n, (i, _) in enumerate(headings)):  # all headings first
+    if headings and not headings[0][1].ragged:
+        texts = {heading.key: (heading, text_of(heading, tokens)) for _, heading in headings}
+    elif headings and all(i == n for n, (i, _) in enumerate(headings)):  # all headings first
         rest = tokens[len(headings):]
+        filled = [t for t in rest if t.key]
+        if len(filled) >= len(headings):  # empty cells beside the texts are not texts
+            rest = filled
         for n, (_, heading) in enumerate(headings):
             texts[heading.key] = (heading, rest[n].text if n < len(rest) else "")
     else:
         for i, heading in headings:
             texts[heading.key] = (heading, tokens[i + 1].text if i + 1 < len(tokens) else "")
-        if not headings and tokens:  # an annual-only form: 总体目标 followed by the year's target
-            project.fields["年度目标"] = tokens[0].text
+    if not headings and tokens:  # an annual-only form: 总体目标 followed by the year's target
+        project.fields["年度目标"] = next((t.text for t in tokens if t.key), "")
     for heading, text in texts.values():
         if spec.MID_TARGET.match(heading.key):
             project.fields["中期目标标题"], project.fields["中期目标"] = heading.text, text

@@ -4,7 +4,7 @@ lines are joined (grid.join_wrapped). The text outside the tables becomes lines.
 refused: its pictures of tables cannot be read. Origins: "第2页 第14行" / "page 2, line 14"."""
 import logging
 
-from ..document import Origin
+from ..document import ImportFailed, Origin
 from ..grid import Block, GridCell, join_wrapped, text_block
 from . import refused
 
@@ -52,6 +52,8 @@ def read_pdf_grid(path, source):
                       f"Cannot open it as a PDF ({type(error).__name__}); it may be truncated or damaged. Download it again.")
     try:
         return read_pages(pdf, pages, source)
+    except ImportFailed:
+        raise
     except Exception as error:  # a damaged page stream fails inside pdfminer
         raise refused(source, f"无法读取这个 PDF 的内容（{type(error).__name__}），文件可能已损坏。",
                       f"Cannot read the contents of this PDF ({type(error).__name__}); the file may be damaged.")
@@ -63,7 +65,7 @@ def read_pages(pdf, pages, source):
     blocks, previous, characters = [], None, 0  # previous: the block of a table that reached the page's bottom
     for page in pages:
         characters += len(page.chars)
-        tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+        tables = sorted(page.find_tables(table_settings=ruled_ends(page)), key=lambda t: t.bbox[1])
         words = page.extract_words(keep_blank_chars=True, use_text_flow=True)
         line_tops = edges([w["top"] for w in words])
 
@@ -103,6 +105,15 @@ def read_pages(pdf, pages, source):
                       "tables cannot be read. Ask the publisher for a text PDF, the Word or Excel original, or type "
                       "the tables into Excel and import that.")
     return blocks
+
+
+def ruled_ends(page):
+    """Where a table breaks across pages, the printed part of a row on each page may lack its top (or bottom) rule:
+    the ends of the page's vertical rules stand in for them, so that row is still read as part of the table."""
+    vertical = [e for e in page.edges if e["orientation"] == "v"]
+    if not vertical:
+        return {}
+    return {"explicit_horizontal_lines": [min(e["top"] for e in vertical), max(e["bottom"] for e in vertical)]}
 
 
 def inside_any(word, tables):
