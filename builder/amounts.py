@@ -36,6 +36,45 @@ def parse_amount(text):
     return Decimal(normalised)
 
 
+MONEY = re.compile(r"^\d+(\.\d+)?$")
+FEN_PER = {"元": 100, "万元": 1000000}  # 1 元 = 100 分; 1 万元 = 1,000,000 分
+DECIMALS = {"元": 2, "万元": 6}  # the finest figure that is still a whole 分 in each unit
+
+
+def parse_money(text):
+    """A money cell of the standard layout as a Decimal, whatever its unit: '972000.50', '1,260', '１２６０'.
+    Raises ValueError((zh, en)) saying what to fix."""
+    normalised = unicodedata.normalize("NFKC", text).replace(" ", "").strip()
+    normalised = normalised.removesuffix("万元").removesuffix("元")
+    if THOUSANDS.match(normalised):
+        normalised = normalised.replace(",", "")
+    if normalised.startswith("-") and MONEY.match(normalised[1:]):
+        raise ValueError(("金额不能为负数。", "Amounts cannot be negative."))
+    if not MONEY.match(normalised):
+        raise ValueError((f"“{text}”不是金额。请照表上填写数字，例如 1260 或 972000.50。",
+                          f"'{text}' is not an amount. Enter the number as printed, e.g. 1260 or 972000.50."))
+    return Decimal(normalised)
+
+
+def fen(text, unit):
+    """A money cell in whole 分 (int) in its unit (万元 or 元), None for an empty cell: fen('972000.50', '元') ->
+    97200050; fen('1260', '万元') -> 1260000000. A figure finer than a 分 raises ValueError((zh, en))."""
+    if not text.strip():
+        return None
+    amount = parse_money(text)
+    exact = amount * FEN_PER[unit]
+    if exact != exact.to_integral_value():
+        raise ValueError((f"“{text}”比1分还细：单位为{unit}时最多{DECIMALS[unit]}位小数。请对照原表改正（原表如此，请核实单位）。",
+                          f"'{text}' is finer than one fen: in {unit} at most {DECIMALS[unit]} decimals. Check it "
+                          "against the form (and the unit)."))
+    return int(exact)
+
+
+def yuan_from_fen(amount_fen):
+    """Whole 元 from 分, rounded half up (columns in 元 are whole numbers; 分 keep the exact amount)."""
+    return None if amount_fen is None else (amount_fen + 50) // 100
+
+
 def yuan(text):
     """The amount of a 万元 cell in whole 元 (int), None for an empty cell."""
     return int(parse_amount(text) * 10000) if text.strip() else None

@@ -31,7 +31,7 @@ def check(data_dir, source_dir=SOURCE):
     site_metadata()  # metadata.yml and queries/ are read before anything is written, too
     checked = check_csvs(data_dir)
     problems = list(checked.problems)
-    documents = source_rows(source_dir, checked.departments, problems)
+    documents = source_rows(source_dir, checked.departments, problems, checked.filed)
     if problems:
         raise InputErrors(problems)
     return checked, documents
@@ -113,7 +113,7 @@ def write_site_folder(folder, checked, documents, source_dir=SOURCE, copy_config
     parallel.result(filings[0])
     (folder / "source").mkdir()
     for document in documents:
-        (folder / "source" / document["文件"]).parent.mkdir(exist_ok=True)
+        (folder / "source" / document["文件"]).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(source_dir) / document["文件"], folder / "source" / document["文件"])
     write_datapackage(folder / "budget.db", folder / "downloads", metadata, folder / "source", documents)
     write_site_metadata(folder / "metadata.yml", metadata)

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from . import contract
-from .amounts import looks_like_date, parse_amount
+from .amounts import looks_like_date, parse_amount, parse_money
 
 def year_mismatch(value, year):
     """(zh, en): why a 年度 cell is not its folder's year, worded to lead to the fix."""
@@ -64,6 +64,11 @@ class CellChecks:
                     continue
                 if str(amount) != value:
                     self.notices.append(f"{row.file} 第{row.line}行“{column}”: “{value}” → {amount}")
+            elif kind == "money":  # whether it is exact to the 分 depends on its project's unit: links.py
+                try:
+                    parse_money(value)
+                except ValueError as error:
+                    problems.append(row.problem(column, *error.args[0]))
             if rule.get("pattern") and not re.fullmatch(rule["pattern"], value):
                 problems.append(row.problem(column, *rule["pattern_help"]))
 

@@ -10,7 +10,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "contract.yml"
-INPUT_TYPES = {"text", "year", "department", "integer", "amount"}
+INPUT_TYPES = {"text", "year", "department", "integer", "amount", "money"}
+LAYOUTS = ("三表", "标准")  # 2019's three forms; the standard 项目支出绩效目标表
 OUTPUT_TYPES = {"text": str, "integer": int, "real": float}
 READS = {None, "万元", "元", "blank_is_null"}
 INPUT_KEYS = {"required", "type", "pattern", "pattern_help"}
@@ -43,6 +44,8 @@ def inconsistencies(contract):
         columns = spec.get("columns") or {}
         if spec.get("in") not in ("data", "year"):
             yield f"inputs.{name}.in 须为 data 或 year / must be data or year"
+        if spec.get("layout") not in (None, *LAYOUTS):
+            yield f"inputs.{name}.layout 须为 must be {' / '.join(LAYOUTS)}"
         for column, rule in columns.items():
             rule = rule or {}
             if rule.get("type", "text") not in INPUT_TYPES:
@@ -71,6 +74,8 @@ def inconsistencies(contract):
             yield f"outputs.{table}: 须有 source 或 derived / needs source or derived"
         if source is not None and source not in inputs:
             yield f"outputs.{table}.source: 没有文件 no input file {source}"
+        if spec.get("also_from") is not None and spec["also_from"] not in inputs:
+            yield f"outputs.{table}.also_from: 没有文件 no input file {spec['also_from']}"
         columns = spec.get("columns") or {}
         for column, rule in columns.items():
             if rule.get("type") not in OUTPUT_TYPES:
@@ -100,8 +105,22 @@ def inputs():
 
 
 def year_files():
-    """{file name: spec} of the files every year folder holds, in contract order."""
+    """{file name: spec} of the files a year folder may hold, in contract order."""
     return {name: spec for name, spec in inputs().items() if spec["in"] == "year"}
+
+
+def layout_files(layout):
+    """The year files of one layout (三表 or 标准), in contract order."""
+    return [name for name, spec in year_files().items() if spec.get("layout") == layout]
+
+
+def files_of_year(year_dir):
+    """The year files this year folder must hold: every file of each layout it has any file of (a year may use one
+    layout or both), and the files of no layout (notes.csv). A folder with no layout's file is held to 三表, the
+    layout every earlier year used, so its messages name the files it lacks."""
+    present = {path.name for path in Path(year_dir).glob("*.csv")}
+    used = [layout for layout in LAYOUTS if present & set(layout_files(layout))] or [LAYOUTS[0]]
+    return {name: spec for name, spec in year_files().items() if spec.get("layout") in (None, *used)}
 
 
 def data_files():

@@ -10,12 +10,16 @@ from pathlib import Path
 
 from . import contract
 from .cells import CellChecks, Duplicates, check_cells, find_duplicates
+from .derive.sources import Filed
 from .links import YearLinks, check_notes
 from .normalise import Normaliser, columns
 from .problems import InputErrors, Problem
 from .read import iter_rows, read_csv
 
 DEPARTMENTS_FILE = "departments.csv"
+# The files the others link to, per layout: while one of them has no rows, its links are not checked (the empty
+# file is the problem reported).
+LINK_TARGETS = ("form1_special_funds.csv", "form3_department_budget.csv", "projects.csv")
 
 
 @dataclass
@@ -29,6 +33,7 @@ class CheckedInput:
     stamps: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     notes_before: dict = field(default_factory=dict)  # year -> how many notes the earlier years have (their ids)
+    filed: Filed = field(default_factory=Filed)  # what the rows say of the source documents (derive/sources.py)
 
 
 def year_folders(data_dir):
@@ -49,13 +54,13 @@ def read_departments(data_dir, problems, notices):
     return {r.values["部门"]: r.values for r in rows}
 
 
-def check_year(year_dir, departments, problems, notices, on_row=None):
+def check_year(year_dir, departments, problems, notices, on_row=None, filed=None):
     """Check one year folder's files, streaming each once. on_row(file name, row) sees every row as long as no
     problem has been found anywhere."""
     year = year_dir.name
     counts = {}  # file name -> rows read
     links = YearLinks()
-    files = contract.year_files()
+    files = contract.files_of_year(year_dir)
     for name, spec in files.items():
         path = year_dir / name
         cells = CellChecks(name, year, departments)
@@ -68,6 +73,8 @@ def check_year(year_dir, departments, problems, notices, on_row=None):
                 keys.check(row)
             links.check(name, row)
             counts[name] = counts.get(name, 0) + 1
+            if filed is not None:
+                filed.see(name, row, spec.get("layout"))
             if on_row is not None and not (problems or cells.failed() or links.broken()
                                            or any(keys.problems for keys in duplicates)):
                 on_row(name, row)
@@ -76,12 +83,14 @@ def check_year(year_dir, departments, problems, notices, on_row=None):
         notices.extend(cells.notices)
         for keys in duplicates:
             problems.extend(keys.problems)
+    known = contract.year_files()
     for extra in sorted(year_dir.glob("*.csv")):
-        if extra.name not in files:
-            problems.append(Problem(str(extra), 0, "", "未知的文件名。应为：" + "、".join(files) + "。",
-                                    "Unknown file name. Expected one of: " + ", ".join(files) + "."))
-    if counts.get("form1_special_funds.csv") and counts.get("form3_department_budget.csv"):
-        problems.extend(links.problems())  # without them every link would be reported missing
+        if extra.name not in known:
+            problems.append(Problem(str(extra), 0, "", "未知的文件名。应为：" + "、".join(known) + "。",
+                                    "Unknown file name. Expected one of: " + ", ".join(known) + "."))
+    targets = [name for name in LINK_TARGETS if name in files]
+    if all(counts.get(name) for name in targets):
+        problems.extend(links.problems())  # without their rows every link would be reported missing
 
 
 def read_input(data_dir):
@@ -102,14 +111,15 @@ def read_input(data_dir):
         problems.append(Problem(str(data_dir), 0, "", "没有年度文件夹（例如 data/2019/）。", "No year folders (such as data/2019/)."))
     stamps = {}
     notes = NotesCheck(year_dirs, departments)
+    filed = Filed()
     for year_dir in year_dirs:
-        stamps.update({year_dir / name: stamp(year_dir / name) for name in contract.year_files()})
+        stamps.update({year_dir / name: stamp(year_dir / name) for name in contract.files_of_year(year_dir)})
         notes.start_year(year_dir.name)
-        check_year(year_dir, departments, problems, notices, on_row=notes.see)
+        check_year(year_dir, departments, problems, notices, on_row=notes.see, filed=filed)
     if problems:
         raise InputErrors(problems)
     notes.check(problems)  # reported together with the source documents' problems (build.py)
-    return CheckedInput(data_dir, departments, year_dirs, notices, stamps, problems, notes.before())
+    return CheckedInput(data_dir, departments, year_dirs, notices, stamps, problems, notes.before(), filed)
 
 
 class NotesCheck:
@@ -151,7 +161,7 @@ class NotesCheck:
 def year_rows(checked, year_dir):
     """{file name: rows} of one checked year folder, as iterators, for the writing pass. A file that changed since
     it was checked stops the build (the data were being edited while it ran)."""
-    for name in contract.year_files():
+    for name in contract.files_of_year(year_dir):
         path = year_dir / name
         if stamp(path) != checked.stamps.get(path):
             raise InputErrors([Problem(str(path), 0, "", "生成期间文件被修改了。请保存好所有文件后重新生成。",

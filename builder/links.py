@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from . import contract
+from .amounts import FEN_PER, fen, parse_money
 from .read import CONTROL
 
 EXCERPT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万元")
@@ -30,6 +31,7 @@ class YearLinks:
         self.found = {}  # (file, link number) -> problems
         self.output_text = {}  # 部门名称 -> form 3's 产出指标 cell
         self.breakdown = []
+        self.units = {}  # (部门, 序号) -> 资金单位 of a standard-layout project, for its funding rows
         files = contract.year_files()
         self.incoming = {name: links_to(name) for name in files}
         self.outgoing = {name: list(enumerate(spec.get("links", []))) for name, spec in files.items()}
@@ -48,6 +50,26 @@ class YearLinks:
             self.output_text[row.values["部门名称"]] = row.values["产出指标"]
         elif name == "form3_department_expenditures.csv":
             self.check_breakdown(row)
+        elif name == "projects.csv":
+            unit = row.values["资金单位"]
+            self.units[(row.values["部门"], row.values["序号"].strip())] = unit
+            self.check_fen(row, ("中期资金总额", "年度资金总额"), unit)
+        elif name == "project_funding.csv":
+            self.check_fen(row, ("金额",), self.units.get((row.values["部门"], row.values["序号"].strip())))
+
+    def check_fen(self, row, columns, unit):
+        """A standard-layout amount must be exact to the 分 in its project's unit (2 decimals in 元, 6 in 万元)."""
+        if unit not in FEN_PER:
+            return  # no such project, or a unit that is not 万元/元: reported by the link or the cell check
+        for column in columns:
+            try:
+                parse_money(row.values[column]) if row.values[column].strip() else None
+            except ValueError:
+                continue  # not a number at all: the cell check has reported it
+            try:
+                fen(row.values[column], unit)
+            except ValueError as error:
+                self.breakdown.append(row.problem(column, *error.args[0]))
 
     def broken_link(self, row, link, key, which):
         column = link["columns"][-1]

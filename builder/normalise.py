@@ -7,8 +7,10 @@ and of the downloads); `as_dict` names their columns.
 """
 from collections import Counter
 
+from decimal import Decimal
+
 from . import contract
-from .amounts import parse_amount
+from .amounts import fen, parse_amount, yuan_from_fen
 
 
 def cell(value, rule):
@@ -23,6 +25,20 @@ def cell(value, rule):
     if rule["type"] == "integer":
         return int(value) if value.strip() else None
     return value
+
+
+PERIOD_CODE = {"年度": "y", "中期": "m"}  # in ids: 2031-shili-jiaotong-01-y03 is the annual half's third row
+PROJECT_FIELDS = ("主管部门及代码", "实施单位", "项目属性", "项目期", "中期目标标题", "原始文件")
+INDICATOR_FIELDS = ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值")
+
+
+def blank_is_null(value):
+    return value if value.strip() else None
+
+
+def wan_of_fen(amount_fen):
+    """分 -> 万元 as a number (for display and filters; sums use the exact 分)."""
+    return None if amount_fen is None else float(Decimal(amount_fen) / 1000000)
 
 
 def verbatim(rule):
@@ -59,11 +75,15 @@ class Normaliser:
                          "form1_special_funds.csv": self.special_funds,
                          "form2_expenditure_directions.csv": self.expenditure_directions,
                          "form3_department_budget.csv": self.department_budget,
-                         "form3_department_expenditures.csv": self.department_expenditures, "notes.csv": self.note}
+                         "form3_department_expenditures.csv": self.department_expenditures, "notes.csv": self.note,
+                         "projects.csv": self.project, "project_funding.csv": self.project_funding,
+                         "project_indicators.csv": self.project_indicator}
 
     def record(self, table, values, **computed):
-        return tuple([computed.get(column) if source is None else values[source] if rule is None
-                      else cell(values[source], rule) for column, source, rule in self.plans[table]])
+        """A computed value wins over the column's `from` (a standard-layout row fills form 1's columns itself)."""
+        return tuple([computed[column] if column in computed else None if source is None
+                      else values[source] if rule is None else cell(values[source], rule)
+                      for column, source, rule in self.plans[table]])
 
     def department_records(self):
         return [("departments", self.departments[name]["部门编码"], self.record("departments", self.departments[name]))
@@ -73,6 +93,7 @@ class Normaliser:
         self.year = year
         self.fund_ids = {}  # (部门, 专项名称) -> id: form 2 names its fund
         self.directions_per_fund = Counter()
+        self.projects = {}  # (部门, 序号) -> (专项_id, 资金单位, 原始文件): the funding and indicator rows name their project
 
     def records(self, file_name, values, wanted=None):
         """[(table, id, record)] for one row of file_name; with wanted (a set of (table, id)), only those records
@@ -97,7 +118,9 @@ class Normaliser:
     def special_funds(self, v, wanted):
         fund_id = f"{self.prefix(v['部门'])}-{int(v['序号']):02d}"
         self.fund_ids[(v["部门"], v["专项支出名称"])] = fund_id
-        return self.one("special_funds", fund_id, v, wanted)
+        amount_yuan = cell(v["资金总额"], {"read": "元"})
+        return self.one("special_funds", fund_id, v, wanted, 版式="三表",
+                        资金总额_分=None if amount_yuan is None else amount_yuan * 100)
 
     def expenditure_directions(self, v, wanted):
         fund_id = self.fund_ids[(v["部门"], v["所属专项名称"])]
@@ -107,8 +130,38 @@ class Normaliser:
         for slot, (level1, level2) in self.slots:
             found += self.one("performance_indicators", f"{direction_id}-{slot}", v, wanted, 支出方向_id=direction_id,
                               专项_id=fund_id, 指标序号=slot, 一级指标=level1, 二级指标=level2,
-                              指标值=v[level2] if v[level2].strip() else None)
+                              指标值=v[level2] if v[level2].strip() else None, 期别="年度", 顺序=slot)
         return found
+
+    # The standard layout (项目支出绩效目标表): a project is a special_funds row; its funding split and indicators
+    # come in the next two files. Cells verbatim; a blank cell is NULL; amounts also in exact 分 in the form's unit.
+
+    def project(self, v, wanted):
+        fund_id = f"{self.prefix(v['部门'])}-{int(v['序号']):02d}"
+        unit = v["资金单位"]
+        self.projects[(v["部门"], int(v["序号"]))] = (fund_id, unit, v["原始文件"])
+        annual, mid_term = fen(v["年度资金总额"], unit), fen(v["中期资金总额"], unit)
+        return self.one("special_funds", fund_id, v, wanted, 专项名称=v["项目名称"], 支出方向=None,
+                        资金总额_原文=blank_is_null(v["年度资金总额"]), 资金总额_万元=wan_of_fen(annual),
+                        资金总额_元=yuan_from_fen(annual), 资金总额_分=annual,
+                        实施期绩效目标=blank_is_null(v["中期目标"]), 年度绩效目标=blank_is_null(v["年度目标"]),
+                        版式="标准", 资金单位=unit, 中期资金总额_原文=blank_is_null(v["中期资金总额"]),
+                        中期资金总额_分=mid_term, **{column: blank_is_null(v[column]) for column in PROJECT_FIELDS})
+
+    def project_funding(self, v, wanted):
+        fund_id, unit, _ = self.projects[(v["部门"], int(v["序号"]))]
+        amount = fen(v["金额"], unit)
+        return self.one("project_funding", f"{fund_id}-{PERIOD_CODE[v['期别']]}{int(v['顺序'])}", v, wanted,
+                        专项_id=fund_id, 年度=int(v["年度"]), 部门=v["部门"], 期别=v["期别"], 顺序=int(v["顺序"]),
+                        资金项目=v["资金项目"], 资金单位=unit, 金额_原文=blank_is_null(v["金额"]), 金额_分=amount,
+                        金额_万元=wan_of_fen(amount))
+
+    def project_indicator(self, v, wanted):
+        fund_id, _, document = self.projects[(v["部门"], int(v["序号"]))]
+        row_id = f"{fund_id}-{PERIOD_CODE[v['期别']]}{int(v['顺序']):02d}"
+        return self.one("performance_indicators", row_id, v, wanted, 专项_id=fund_id, 期别=v["期别"],
+                        顺序=int(v["顺序"]), 原始文件=document,
+                        **{column: blank_is_null(v[column]) for column in INDICATOR_FIELDS})
 
     def department_budget(self, v, wanted):
         return self.one("department_budgets", self.prefix(v["部门名称"]), v, wanted)

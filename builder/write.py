@@ -24,7 +24,7 @@ from .year_changes import view_sql
 BATCH = 5000  # rows per executemany
 # The tables whose rows are written per year and department, and which the derived tables are computed from.
 CHUNKED = ["special_funds", "expenditure_directions", "performance_indicators", "department_budgets",
-           "department_expenditures", "notes"]
+           "department_expenditures", "notes", "project_funding"]
 
 
 class BudgetDb:
@@ -194,7 +194,7 @@ def write_filings_db(path, data_dir):
     data_dir = Path(data_dir)
     sources = [(data_dir / DEPARTMENTS_FILE, "departments")]
     for year_dir in year_folders(data_dir):
-        sources += [(year_dir / name, name[: -len(".csv")]) for name in contract.year_files()]
+        sources += [(year_dir / name, name[: -len(".csv")]) for name in contract.files_of_year(year_dir)]
     with tempfile.TemporaryDirectory() as scratch:
         for source, table in sources:
             header, rows = filed_rows(source)

@@ -84,13 +84,37 @@ def card_data(conn, fund_id):
         conn, "select id, 来源, 字段, 可衡量, 衡量依据, 未填写 from target_quality where 专项_id = ?", [fund_id])}
     filled = [q for q in quality.values() if not q["未填写"]]
     estimates = {r["支出方向_id"]: r for r in rows(conn, "select * from beneficiary_estimates where 专项_id = ?", [fund_id])}
-    document = rows(conn, "select * from source_documents where 年度 = ? and 部门 = ?", [fund["年度"], fund["部门"]])
+    if fund["版式"] == "标准":  # a project's own document, named by its row
+        document = rows(conn, "select * from source_documents where 文件 = ?", [fund["原始文件"]])
+    else:
+        document = rows(conn, "select * from source_documents where 年度 = ? and 部门 = ?", [fund["年度"], fund["部门"]])
     return {"card": {
+        "project": project_data(conn, fund_id, indicators) if fund["版式"] == "标准" else None,
         "fund": fund, "directions": directions, "notes": notes, "totals": totals,
         "department_code": code[0] if code else None,
         "quality": quality, "checkable": sum(q["可衡量"] for q in filled), "filled": len(filled),
         "estimates": estimates,
     }, "source_document": document[0] if document else None}
+
+
+PERIODS = (("中期", "中期指标"), ("年度", "年度指标"))  # mid-term beside annual, as on the form
+
+
+def project_data(conn, fund_id, indicators):
+    """A standard-layout project: its funding split and its indicators per 期别, each half as [(一级指标, rows)] runs
+    (the form merges a 一级 cell over consecutive rows), in form order; and which optional columns the form has."""
+    funding = rows(conn, "select * from project_funding where 专项_id = ? order by 期别 = '年度', 顺序", [fund_id])
+    halves = []
+    for period, label in PERIODS:
+        runs = []
+        for indicator in sorted((i for i in indicators if i["期别"] == period), key=lambda i: i["顺序"]):
+            if runs and runs[-1][0] == indicator["一级指标"]:
+                runs[-1][1].append(indicator)
+            else:
+                runs.append((indicator["一级指标"], [indicator]))
+        halves.append({"period": period, "label": label, "runs": runs,
+                       "funding": [f for f in funding if f["期别"] == period]})
+    return {"halves": halves, "columns": [c for c in ("指标性质", "度量单位", "分值") if any(i[c] for i in indicators)]}
 
 
 NEIGHBOUR_YEAR = {

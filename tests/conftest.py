@@ -63,6 +63,44 @@ def ds(built):
     return Datasette(config_dir=built)
 
 
+STANDARD = ROOT / "tests" / "fixtures" / "standard"  # the standard layout's fictional year (see its README)
+
+
+def standard_data(folder):
+    """data/ and source/ with the fixture year 2031 (standard layout) beside data/'s years, in folder: (data, source)."""
+    data, source = folder / "data", folder / "source"
+    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(STANDARD / "2031", data / "2031")
+    with open(data / "departments.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write((STANDARD / "departments.csv").read_text(encoding="utf-8-sig").split("\n", 1)[1].replace("\n", "\r\n"))
+    shutil.copytree(ROOT / "source", source)
+    shutil.copytree(STANDARD / "source" / "2031", source / "2031")
+    return data, source
+
+
+@pytest.fixture(scope="session")
+def standard_built(tmp_path_factory):
+    """A site built from data/ plus the standard-layout fixture year 2031 (示例区交通运输局)."""
+    folder = tmp_path_factory.mktemp("standard")
+    data, source = standard_data(folder)
+    site = folder / "site"
+    build(data, site, source)
+    return site.resolve()
+
+
+@pytest.fixture(scope="session")
+def standard_ds(standard_built):
+    from datasette.app import Datasette
+
+    return Datasette(config_dir=standard_built)
+
+
+@pytest.fixture
+def standard_copy(tmp_path):
+    """A scratch (data, source) with the standard fixture year, that a test may break."""
+    return standard_data(tmp_path)
+
+
 @pytest.fixture
 def data_copy(tmp_path):
     """A scratch copy of data/ that a test may break."""

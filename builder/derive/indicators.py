@@ -43,16 +43,18 @@ from decimal import Decimal
 
 NUMBER = r"\d+(?:\.\d+)?"
 MONEY_UNIT = r"万元|元|万(?=[/／])"  # bare 万 only when a rate follows: "10万/年"
-COUNT_UNIT = r"人次|人|名|个(?!月|工作日)|张|户|家|所|项|次|台|辆|套|处|间|件|场|床|位"
+COUNT_UNIT = (r"人次|人|名|个(?!月|工作日)|张|户|家|所|项|次|台|辆|套|处|间|件|场|床|位"
+              r"|平方米|公里|公顷|亩|吨|座|条")  # the last ones: lengths, areas and works of the standard forms
 AGE_UNIT = r"周岁|岁"
 PERCENT_UNIT = r"[%％]"
 ANY_UNIT = rf"{MONEY_UNIT}|{PERCENT_UNIT}|{AGE_UNIT}|{COUNT_UNIT}"
 PERIODS = ("季度", "年", "月", "季", "周", "日", "天")  # the rest of a rate's parts say per whom/what
 RATE_PART = r"季度|年|月|季|周|日|天|人次|人|户|床|张|次|个|名"
 RATE = rf"[/／](?:{RATE_PART})(?:[/／.·・](?:{RATE_PART}))*"  # /月/人, /月.人, /人·年, /年
-LOW_WORDS = ("不少于", "不低于", "至少", "最低", "超过", "高于", "以上", "起")  # the number is a lower bound
-HIGH_WORDS = ("不超过", "不高于", "最多", "最高", "低于", "少于", "以下", "以内", "封顶")  # an upper bound
-PREFIX_BOUND = "不少于|不低于|不超过|不高于|至少|最多|最高|最低|超过|高于|低于|少于"
+# The standard forms' 指标性质 signs (≥ ≤, also typed ≧ ≦, ＞ ＜) bound a number like the words do.
+LOW_WORDS = ("不少于", "不低于", "至少", "最低", "超过", "高于", "以上", "起", "≥", "≧", "＞", ">")  # a lower bound
+HIGH_WORDS = ("不超过", "不高于", "最多", "最高", "低于", "少于", "以下", "以内", "封顶", "≤", "≦", "＜", "<")  # upper
+PREFIX_BOUND = "不少于|不低于|不超过|不高于|至少|最多|最高|最低|超过|高于|低于|少于|≥|≧|＞|>|≤|≦|＜|<"
 SUFFIX_BOUND = "以上|以下|以内|封顶|起"
 DASH = r"-|－|—|–|~|～|至|到"
 NOT_MID_NUMBER = r"(?<![\d.])"
@@ -350,7 +352,15 @@ def value_rows(indicators):
 
 def promises(fund, directions, indicators_of):
     """A fund's promises in form order: (id, 来源, 字段, text, 支出方向_id, indicator row, annual target).
-    directions: this fund's directions; indicators_of: 支出方向_id -> its indicator rows."""
+    directions: this fund's directions; indicators_of: 支出方向_id (a standard project: its 专项_id) -> its
+    indicator rows. A standard project's promises: its 中期目标 and 年度目标 (来源 目标表), then each indicator row
+    as the form states it, mid-term half first (字段: the 三级指标 name, or the 二级 one where it has none)."""
+    if fund["版式"] == "标准":
+        yield f"{fund['id']}-t-period", "目标表", "实施期绩效目标", fund["实施期绩效目标"], None, None, fund["年度绩效目标"]
+        yield f"{fund['id']}-t-annual", "目标表", "年度绩效目标", fund["年度绩效目标"], None, None, None
+        for i in indicators_of.get(fund["id"], []):
+            yield i["id"], "指标", i["三级指标"] or i["二级指标"], i["指标值"], None, i, None
+        return
     yield f"{fund['id']}-t1-period", "表1", "实施期绩效目标", fund["实施期绩效目标"], None, None, fund["年度绩效目标"]
     yield f"{fund['id']}-t1-annual", "表1", "年度绩效目标", fund["年度绩效目标"], None, None, None
     for d in directions:
@@ -366,7 +376,7 @@ def quality_rows(funds, directions, indicators):
     for d in directions:
         directions_of.setdefault(d["专项_id"], []).append(d)
     for i in indicators:
-        indicators_of.setdefault(i["支出方向_id"], []).append(i)
+        indicators_of.setdefault(i["支出方向_id"] or i["专项_id"], []).append(i)
     rows = []
     for fund in funds:
         for position, (row_id, source, field, text, direction_id, indicator, annual) in enumerate(
@@ -389,6 +399,8 @@ def indicator_tables(tables):
     """{indicator_values, target_quality: rows} from the normalised tables (lists of dicts)."""
     funds = sorted(tables["special_funds"], key=lambda f: (f["年度"], f["部门"], f["序号"]))
     directions = sorted(tables["expenditure_directions"], key=lambda d: d["id"])
-    indicators = sorted(tables["performance_indicators"], key=lambda i: (i["支出方向_id"], i["指标序号"]))
+    # form order: three-form cells by direction and slot; a standard project's rows mid-term half first (中期 < 年度)
+    indicators = sorted(tables["performance_indicators"],
+                        key=lambda i: (i["支出方向_id"] or "", i["专项_id"], i["期别"] != "中期", i["顺序"]))
     values = value_rows(indicators)
     return {"indicator_values": values, "target_quality": quality_rows(funds, directions, indicators)}

@@ -20,14 +20,26 @@ def test_the_repositorys_contract_is_consistent():
 def test_every_input_file_has_the_declared_header():
     """The header row of every curated CSV, in order, is the columns contract.yml declares for it."""
     inputs = declared()["inputs"]
-    year_folders = sorted(p for p in (ROOT / "data").iterdir() if p.is_dir())
+    # data/'s years (the three-form layout) and the standard layout's fixture year
+    year_folders = sorted(p for p in (ROOT / "data").iterdir() if p.is_dir()) + [STANDARD / "2031"]
     assert year_folders
     for name, spec in inputs.items():
         paths = [ROOT / "data" / name] if spec["in"] == "data" else [folder / name for folder in year_folders]
         for path in paths:
-            assert read(path)[0] == list(spec["columns"]), path
-    for folder in year_folders:  # and no year folder holds a file the contract does not declare
-        assert {p.name for p in folder.glob("*.csv")} == {n for n, s in inputs.items() if s["in"] == "year"}
+            if path.exists() or spec.get("layout") in layouts_of(path.parent):
+                assert read(path)[0] == list(spec["columns"]), path
+    for folder in year_folders:  # every file of each layout it uses, and no file the contract does not declare
+        layout_names = {n for n, s in inputs.items() if s["in"] == "year" and s.get("layout") in (None, *layouts_of(folder))}
+        assert {p.name for p in folder.glob("*.csv")} == layout_names == set(contract.files_of_year(folder))
+    assert layouts_of(ROOT / "data" / "2019") == {"三表"} and layouts_of(STANDARD / "2031") == {"标准"}
+
+
+STANDARD = ROOT / "tests" / "fixtures" / "standard"
+
+
+def layouts_of(folder):
+    inputs = declared()["inputs"]
+    return {inputs[p.name].get("layout") for p in folder.glob("*.csv") if p.name in inputs} - {None}
 
 
 def test_form_1_columns_are_the_forms_own_headings():
