@@ -116,6 +116,9 @@ def plan(data_dir, year, department, document, projects, force):
         if not kept[-1].endswith(("\n", "\r")):
             kept[-1] += "\r\n"
         texts[year_dir / name] = BOM + "".join(kept).removeprefix(BOM) + csv_text(new[name])
+    for name, columns in spec.SHARED.items():  # the editor's notes are never imported: only started when missing
+        if not (year_dir / name).exists():
+            texts[year_dir / name] = BOM + csv_text([columns])
     return texts
 
 

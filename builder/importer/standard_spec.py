@@ -5,17 +5,15 @@ removed, so "项目资金(万元):" and "项目资金（万元）" are the same 
 """
 import re
 
+from .. import contract
 from .spec import normalise
 
 LAYOUT = "项目支出绩效目标申报表"
-# The CSVs of data/<year>/ this layout drafts, with their columns (the interface with the data model, issue 20).
-COLUMNS = {
-    "projects.csv": ["年度", "部门", "序号", "项目名称", "主管部门及代码", "实施单位", "项目属性", "项目期", "资金单位",
-                     "中期资金总额", "年度资金总额", "中期目标标题", "中期目标", "年度目标", "原始文件"],
-    "project_funding.csv": ["年度", "部门", "序号", "期别", "顺序", "资金项目", "金额"],
-    "project_indicators.csv": ["年度", "部门", "序号", "期别", "顺序", "一级指标", "二级指标", "三级指标", "指标性质",
-                               "指标值", "度量单位", "分值"],
-}
+# The CSVs of data/<year>/ this layout drafts, with their columns, as contract.yml declares them (the interface
+# agreed with the data model, issue 20); a year folder also holds the files of no layout (notes.csv).
+LAYOUT_IN_CONTRACT = "标准"
+COLUMNS = {name: contract.columns_of(name) for name in contract.layout_files(LAYOUT_IN_CONTRACT)}
+SHARED = {name: contract.columns_of(name) for name, spec in contract.year_files().items() if spec.get("layout") is None}
 
 TITLE = re.compile(r"(项目支出)?绩效目标(申报)?表")
 SELF_EVALUATION = re.compile(r"绩效自评表|自评表$")

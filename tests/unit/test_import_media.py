@@ -76,7 +76,8 @@ def test_each_medium_of_the_target_sample_gives_the_reference_csvs(capsys, data,
         assert (data / "2031" / name).read_bytes() == reference(name, document), name
     filed = tmp_path / "source" / document
     assert filed.read_bytes() == downloaded.read_bytes()  # filed under source/<year>/<code>/ as downloaded
-    assert sorted(p.name for p in (data / "2031").iterdir()) == sorted(FILES)
+    assert sorted(p.name for p in (data / "2031").iterdir()) == sorted(FILES + ["notes.csv"])
+    assert (data / "2031" / "notes.csv").read_bytes() == (REFERENCE / "notes.csv").read_bytes()
 
 
 @pytest.mark.parametrize("medium", MEDIA)
