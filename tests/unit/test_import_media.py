@@ -8,7 +8,9 @@ import csv
 import hashlib
 import io
 import os
+import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -342,3 +344,29 @@ def test_folder_import_prints_a_triage_table(capsys, data, tmp_path):
     assert "3/3" in err and "共 3 个文件：导入 1 个，未导入 2 个" in out
     assert sorted(p.name for p in (tmp_path / "source" / "2031" / "shili-jiaotong").iterdir()) == [
         "shili-jiaotong-2031-targets.docx"]
+
+
+def test_drafts_of_several_media_build_beside_2019(capsys, data, tmp_path):
+    """The 2019 document and, for 2031, the sample as .docx plus the two-project Word document in 元 as a second
+    document of the department: the real build accepts the drafts and the documents filed under source/."""
+    assert run(capsys, ROOT / "source" / "2019" / "shifeng-minzheng.txt", data)[0] == 0
+    assert run(capsys, SAMPLES / "shili-jiaotong-2031-targets.docx", data)[0] == 0
+    second = tmp_path / "第二批.docx"
+    write_docx(second, TWO_PROJECTS)
+    document = docx.Document(second)
+    for paragraph in document.paragraphs:
+        if paragraph.text == "（2032年度）":
+            paragraph.text = "（2031年度）"
+    document.save(second)
+    assert run(capsys, second, data)[0] == 0
+    source = tmp_path / "source"
+    (source / "2019").mkdir()
+    (source / "2019" / "shifeng-minzheng.txt").write_bytes((ROOT / "source" / "2019" / "shifeng-minzheng.txt").read_bytes())
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "build_db.py", "--data", str(data), "--site", str(site), "--source", str(source)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    budget = sqlite3.connect(site / "budget.db")
+    assert budget.execute("select count(*) from special_funds where 年度 = '2031'").fetchone()[0] == 3
+    indicators = budget.execute("select count(*) from performance_indicators where 年度 = '2031' and 三级指标 is not null")
+    assert indicators.fetchone()[0] == 10 + 4 + 4
