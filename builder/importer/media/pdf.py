@@ -30,15 +30,20 @@ def table_rows(page, table, line_of, source):
     boxes = [box for box in table.cells if box]
     xs = edges([b[0] for b in boxes] + [b[2] for b in boxes])
     ys = edges([b[1] for b in boxes] + [b[3] for b in boxes])
+    from pdfplumber.utils import extract_text
+    x_min, top_min, x_max, bottom_max = table.bbox
+    chars = [ch for ch in page.chars if x_min <= (ch["x0"] + ch["x1"]) / 2 <= x_max
+             and top_min <= (ch["top"] + ch["bottom"]) / 2 <= bottom_max]  # the table's characters, sorted once
     placed = {}
     for x0, top, x1, bottom in boxes:
         r, c = index_of(ys, top), index_of(xs, x0)
         rowspan, colspan = max(1, index_of(ys, bottom) - r), max(1, index_of(xs, x1) - c)
-        text = page.within_bbox((x0, top, x1, bottom), strict=False).extract_text() or ""
+        inside = [ch for ch in chars if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
+        text = extract_text(inside) if inside else ""
         origin = Origin(source, place=f"第{page.page_number}页 第{line_of(top)}行",
                         place_en=f"page {page.page_number}, line {line_of(top)}")
         placed[(r, c)] = GridCell(join_wrapped(text), origin, c, rowspan, colspan)
-    return [[placed[key] for key in sorted(placed) if key[0] == r] for r in range(len(ys) - 1)]
+    return [[placed[key] for key in sorted(placed) if key[0] == r] for r in range(len(ys) - 1)], xs
 
 
 def read_pdf_grid(path, source):
@@ -78,10 +83,11 @@ def read_pages(pdf, pages, source):
             for text, top in joined_lines(outside):
                 lines.append(GridCell(text, Origin(source, place=f"第{page.page_number}页 第{line_of(top)}行",
                                                    place_en=f"page {page.page_number}, line {line_of(top)}")))
-            rows = table_rows(page, table, line_of, source)
+            rows, xs = table_rows(page, table, line_of, source)
             continues = number == 0 and previous is not None and all(len(c.text) <= 12 for c in lines) \
                 and table.bbox[1] < TOP_OF_PAGE
             if continues:  # a running header such as the page number is not part of the form
+                shift_columns(rows, xs, previous.xs)
                 previous.rows.extend(rows)
                 lines = []
             else:
@@ -89,6 +95,7 @@ def read_pages(pdf, pages, source):
                     blocks.append(text_block(lines))
                     lines = []
                 previous = Block(rows)
+                previous.xs = xs
                 blocks.append(previous)
             cursor = table.bbox[3]
         rest = [w for w in words if w["top"] >= cursor and not inside_any(w, tables)]
@@ -105,6 +112,16 @@ def read_pages(pdf, pages, source):
                       "tables cannot be read. Ask the publisher for a text PDF, the Word or Excel original, or type "
                       "the tables into Excel and import that.")
     return blocks
+
+
+def shift_columns(rows, xs, previous_xs):
+    """A continued table whose left columns drew no rule on the new page starts further right: its columns are
+    placed by their x position on the columns of the part before the break."""
+    first = index_of(previous_xs, xs[0]) if previous_xs else 0
+    if previous_xs and abs(previous_xs[first] - xs[0]) <= NEAR and first:
+        for row in rows:
+            for cell in row:
+                cell.col += first
 
 
 def ruled_ends(page):
