@@ -245,7 +245,8 @@ def read_indicators(blocks, tokens, at, end, project, problems):
 
 
 def ends_form(texts, ragged):
-    """The row is past the form: the next project, the 总分 row, or (a single cell) the page's own text."""
+    """The row is past the form: the next project, the 总分 row, or (a line of a text copy holding one cell at its
+    start) the page's own text. A template row (指标2：) or a row of one value after empty cells is not."""
     filled = [spec.key(t) for t in texts if t.strip()]
     if any(k in (spec.PROJECT_START, "总分") for k in filled):
         return True
@@ -253,7 +254,8 @@ def ends_form(texts, ragged):
         return False
     only = filled[0]
     return (any(word in only for word in spec.END_OF_FORM) or bool(spec.TITLE.search(only))
-            or bool(spec.YEAR_LINE.match(only)) or ragged and only not in spec.TOP_LEVEL_NAMES)
+            or bool(spec.YEAR_LINE.match(only))
+            or ragged and bool(texts[0].strip()) and only not in spec.TOP_LEVEL_NAMES and not spec.TEMPLATE.match(only))
 
 
 def align(rows, width):
@@ -262,8 +264,11 @@ def align(rows, width):
     out, above = [], [None] * width
     for row in rows:
         cells = list(row)
-        if len(cells) > width and not any(c.text.strip() for c in cells[width:]):
-            cells = cells[:width]
+        extra = len(cells) - width
+        if extra > 0 and not any(c.text.strip() for c in cells[:extra]):
+            cells = cells[extra:]  # the empty cells under a 绩效指标 column that the header row has
+        elif extra > 0 and not any(c.text.strip() for c in cells[width:]):
+            cells = cells[:width]  # empty cells after the last column
         if cells and spec.key(cells[0].text) in spec.TOP_LEVEL_NAMES and len(cells) < width:
             placed = cells + [None] * (width - len(cells))
         else:

@@ -370,3 +370,51 @@ def test_drafts_of_several_media_build_beside_2019(capsys, data, tmp_path):
     assert budget.execute("select count(*) from special_funds where 年度 = '2031'").fetchone()[0] == 3
     indicators = budget.execute("select count(*) from performance_indicators where 年度 = '2031' and 三级指标 is not null")
     assert indicators.fetchone()[0] == 10 + 4 + 4
+
+
+OLDER_FORM = """项目支出绩效目标表
+（2034年度）
+项目名称\t道路清扫
+主管部门及代码\t[518003]示例区交通运输局
+实施单位\t示例区交通运输局
+项目资金(万元)\t年度资金总额:\t88.5
+\t其中:财政拨款\t88.5
+总体目标\t年度目标
+\t完成主干道清扫。
+绩效指标\t一级指标\t二级指标\t三级指标\t指标值
+\t产出指标\t数量指标\t清扫面积\t120万平方米
+\t\t\t指标2:\t
+\t\t时效指标\t完成时间\t12月底前
+\t效益指标\t社会效益指标\t市容整洁\t明显改善
+\t\t服务对象满意度指标\t市民满意度\t≥85%
+\t\t……\t……\t
+"""
+
+
+def test_an_older_annual_only_form_as_a_text_copy(capsys, data, tmp_path):
+    """Annual half only, half-width punctuation, a 绩效指标 column the data rows leave empty, 满意度 as a 二级 under
+    效益指标, template rows (指标2:, ……) left in."""
+    copy = tmp_path / "older.txt"
+    copy.write_text(OLDER_FORM, encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 0, err
+    project = rows(data / "2034" / "projects.csv")[0]
+    assert (project["项目名称"], project["资金单位"], project["年度资金总额"], project["中期资金总额"], project["年度目标"]) == (
+        "道路清扫", "万元", "88.5", "", "完成主干道清扫。")
+    indicators = [list(r.values())[3:11] for r in rows(data / "2034" / "project_indicators.csv")]
+    assert indicators == [
+        ["年度", "1", "产出指标", "数量指标", "清扫面积", "", "120万平方米", ""],
+        ["年度", "2", "产出指标", "时效指标", "完成时间", "", "12月底前", ""],
+        ["年度", "3", "效益指标", "社会效益指标", "市容整洁", "", "明显改善", ""],
+        ["年度", "4", "效益指标", "服务对象满意度指标", "市民满意度", "", "≥85%", ""]]
+
+
+def test_a_web_page_saved_in_gb18030(capsys, data, tmp_path):
+    page = (SAMPLES / "shili-jiaotong-2031-targets.html").read_text(encoding="utf-8").replace("charset=\"utf-8\"", "charset=\"gbk\"")
+    page = page.replace("<meta charset=utf-8>", "<meta charset=gbk>").replace('<meta charset="utf-8">', '<meta charset="gbk">')
+    saved = tmp_path / "page.htm"
+    saved.write_bytes(page.encode("gb18030"))
+    code, out, err = run(capsys, saved, data)
+    assert code == 0, err
+    for name in FILES:
+        assert (data / "2031" / name).read_bytes() == reference(name, "2031/shili-jiaotong/page.htm"), name
