@@ -65,10 +65,23 @@ def year_of(projects, source, problems):
     return years.pop()
 
 
-def read_csv(path):
+def read_text(path):
+    """The text of an existing file of data/<year>/ (without its BOM), or None if there is none."""
     if not path.exists():
         return None
-    return records(path.read_bytes().decode("utf-8").removeprefix(BOM))
+    try:
+        return path.read_bytes().decode("utf-8").removeprefix(BOM)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImportFailed([Problem(Origin(str(path)), f"无法读取已有的文件（{error}）。请先在 Excel/WPS 中另存为“CSV UTF-8”。",
+                                    f"Cannot read the existing file ({error}). Save it as 'CSV UTF-8' first.")])
+
+
+def parsed(path, text):
+    try:
+        return records(text)
+    except csv.Error as error:
+        raise ImportFailed([Problem(Origin(str(path)), f"已有的文件不是完好的 CSV（{error}）。", f"The existing file is not "
+                                    f"a whole CSV ({error}).")])
 
 
 def draft(projects, year, department, document, numbers):
@@ -88,10 +101,10 @@ def draft(projects, year, department, document, numbers):
 def plan(data_dir, year, department, document, projects, force):
     """{path: new text} of the three files; ImportFailed if the document was imported before (without force)."""
     year_dir = Path(data_dir) / year
-    existing = {name: read_csv(year_dir / name) for name in spec.COLUMNS}
-    old_projects = existing["projects.csv"] or []
-    mine = [cells for _, cells in old_projects[1:] if cells[1] == department]
-    again = [int(cells[2]) for cells in mine if cells[-1] == document]
+    existing = {name: read_text(year_dir / name) for name in spec.COLUMNS}
+    old_projects = parsed(year_dir / "projects.csv", existing["projects.csv"] or "")
+    mine = [cells for _, cells in old_projects[1:] if len(cells) > 2 and cells[1] == department]
+    again = [int(cells[2]) for cells in mine if cells[-1] == document and cells[2].isdigit()]
     if again and not force:
         raise ImportFailed([Problem(Origin(str(year_dir / "projects.csv")), f"这个文件（{document}）已经导入过。如要重新导入并替换它的行，"
                                     "请加 FORCE=1（--force）。", f"This document ({document}) has been imported "
@@ -104,18 +117,21 @@ def plan(data_dir, year, department, document, projects, force):
     new = draft(projects, year, department, document, numbers[:len(projects)])
     texts = {}
     for name, columns in spec.COLUMNS.items():
-        old = existing[name]
+        old, path = existing[name], year_dir / name
         if old is None:
-            texts[year_dir / name] = BOM + csv_text([columns] + new[name])
+            texts[path] = BOM + csv_text([columns] + new[name])
             continue
-        if old[0][1] != columns:
-            raise ImportFailed([Problem(Origin(str(year_dir / name)), "已有文件的表头与约定的列不同：" + "，".join(columns) + "。",
+        header = parsed(path, old.split("\n", 1)[0] + "\n")
+        if not header or header[0][1] != columns:
+            raise ImportFailed([Problem(Origin(str(path)), "已有文件的表头与约定的列不同：" + "，".join(columns) + "。",
                                         "The existing file's header differs from the agreed columns: " + ",".join(columns) + ".")])
-        kept = [raw for i, (raw, cells) in enumerate(old) if not (i and cells[1] == department and cells[2].isdigit()
-                                                                and int(cells[2]) in again)]
-        if not kept[-1].endswith(("\n", "\r")):
-            kept[-1] += "\r\n"
-        texts[year_dir / name] = BOM + "".join(kept).removeprefix(BOM) + csv_text(new[name])
+        if again:  # only a re-import reads every row, to leave out the document's old ones
+            old = "".join(raw for i, (raw, cells) in enumerate(parsed(path, old))
+                          if not (i and len(cells) > 2 and cells[1] == department and cells[2].isdigit()
+                                  and int(cells[2]) in again))
+        if not old.endswith(("\n", "\r")):
+            old += "\r\n"
+        texts[path] = BOM + old + csv_text(new[name])  # other rows byte for byte, this document's at the end
     for name, columns in spec.SHARED.items():  # the editor's notes are never imported: only started when missing
         if not (year_dir / name).exists():
             texts[year_dir / name] = BOM + csv_text([columns])
