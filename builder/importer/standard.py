@@ -88,12 +88,23 @@ def read_project(blocks, tokens, before, start, end, source, problems):
         if column and column not in project.fields and i + 1 < funding_at:
             project.fields[column] = tokens[i + 1].text
     project.fields.setdefault("项目名称", "")
-    unit = spec.FUNDING.match(tokens[funding_at].key)[1]
+    unit = spec.FUNDING.match(tokens[funding_at].key)[1] or unit_line(tokens, before, start)
+    if unit is None:
+        problems.append(Problem(tokens[funding_at].origin, "项目资金没有写单位：标签应为“项目资金（万元）”或“项目资金（元）”，"
+                                "或表上方有“单位：万元”一行。请按原件补上。", "项目资金 states no unit: the label should "
+                                "read 项目资金（万元） or 项目资金（元）, or a line 单位：万元 be above the table."))
+        return None
     project.fields["资金单位"] = unit
     read_funding(tokens[funding_at + 1:targets_at], unit, project, problems)
     read_targets(tokens[targets_at + 1:indicators_at], project)
     read_indicators(blocks, tokens, indicators_at, end, project, problems)
     return project
+
+
+def unit_line(tokens, before, start):
+    """The unit of a 单位：万元 line (or cell, as in 编制单位：… 单位：元) between the previous project and this one."""
+    found = [spec.UNIT_LINE.search(t.key) for t in tokens[before:start]]
+    return next((match[1] for match in reversed(found) if match), None)
 
 
 def is_amount(token):

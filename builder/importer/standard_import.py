@@ -170,7 +170,8 @@ def import_standard(path, projects, blocks, data_dir, source_dir, force=False):
     """(year, department short name, projects, indicators, paths written); ImportFailed with every problem."""
     problems = []
     departments = read_departments(data_dir)
-    titles = [cell.text for block in blocks if not block.table for row in block.rows for cell in row]
+    # the lines around the tables (a text copy: its lines of one cell), where a title or 编制单位 may name it
+    titles = [cell.text for block in blocks for row in block.rows for cell in row if not block.table or len(row) == 1]
     department = department_of(projects, departments, titles, str(path), problems)
     year = year_of(projects, str(path), problems)
     if problems:

@@ -27,8 +27,8 @@ FIELDS = {  # label -> projects.csv column; the value is the next cell
     "实施单位": "实施单位", "项目属性": "项目属性", "项目期": "项目期", "项目起止时间": "项目期", "实施期限": "项目期",
 }
 DEPARTMENT_CODE = re.compile(r"^\s*[\[【(（]?\s*\d+\s*[\]】)）]?\s*")  # [518003] before the department's name
-FUNDING = re.compile(r"^项目资金\((万元|元)\)$")
-UNIT_LINE = re.compile(r"单位:(万元|元)")
+FUNDING = re.compile(r"^项目资金(?:\((万元|元)\))?$")  # the unit in the label, or else on a 单位 line above
+UNIT_LINE = re.compile(r"单位:(万元|元)$")
 MID_TOTAL = re.compile(r"^(中期|长期|实施期)资金总额")
 YEAR_TOTAL = re.compile(r"^年度资金总额")
 TARGETS = {"总体目标", "绩效目标", "年度总体目标", "项目总体目标"}

@@ -418,3 +418,22 @@ def test_a_web_page_saved_in_gb18030(capsys, data, tmp_path):
     assert code == 0, err
     for name in FILES:
         assert (data / "2031" / name).read_bytes() == reference(name, "2031/shili-jiaotong/page.htm"), name
+
+
+def test_unit_on_a_line_above_and_department_from_the_title(capsys, data, tmp_path):
+    """No 主管部门 on the form: the department is the registered name in the page's title; the unit is on the
+    单位 line above the table, 元 with 角分."""
+    text = OLDER_FORM.replace("主管部门及代码\t[518003]示例区交通运输局\n", "").replace("项目资金(万元)", "项目资金").replace(
+        "项目支出绩效目标表\n", "示例区交通运输局2034年项目支出绩效目标表\n编制单位:示例区交通运输局  单位:元\n").replace("88.5", "885000.05")
+    copy = tmp_path / "unit.txt"
+    copy.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 0, err
+    project = rows(data / "2034" / "projects.csv")[0]
+    assert (project["部门"], project["主管部门及代码"], project["资金单位"], project["年度资金总额"]) == (
+        "示例区交通运输局", "", "元", "885000.05")
+    assert (tmp_path / "source" / "2034" / "shili-jiaotong" / "unit.txt").exists()
+    no_unit = tmp_path / "no-unit.txt"
+    no_unit.write_text(text.replace("  单位:元", ""), encoding="utf-8")
+    code, out, err = run(capsys, no_unit, data)
+    assert code == 1 and "项目资金没有写单位" in err and "states no unit" in err and "第6行" in err
