@@ -437,3 +437,25 @@ def test_unit_on_a_line_above_and_department_from_the_title(capsys, data, tmp_pa
     no_unit.write_text(text.replace("  单位:元", ""), encoding="utf-8")
     code, out, err = run(capsys, no_unit, data)
     assert code == 1 and "项目资金没有写单位" in err and "states no unit" in err and "第6行" in err
+
+
+def form_cells(path):
+    """The form's cells in reading order, from 项目名称 to the end of its table: (text, column, spans) where the
+    medium places cells, the text alone for a text copy."""
+    from builder.importer.media import read_grid
+    medium, blocks = read_grid(path)
+    block = next(b for b in blocks if any(c.text == "项目名称" for row in b.rows for c in row))
+    cells = [c for row in block.rows for c in row]
+    cells = cells[next(i for i, c in enumerate(cells) if c.text == "项目名称"):]
+    cells = [c for c in cells if not any(word in c.text for word in ("附件", "打印本页"))]
+    return [c.text for c in cells] if block.ragged else [(c.text, c.col, c.rowspan, c.colspan) for c in cells]
+
+
+def test_the_six_media_give_the_same_grid():
+    placed = {medium: form_cells(SAMPLES / f"shili-jiaotong-2031-targets.{medium}") for medium in MEDIA if medium != "txt"}
+    assert placed["xlsx"][:3] == [("项目名称", 0, 1, 2), ("农村公路养护", 2, 1, 6), ("主管部门及代码", 0, 1, 2)]
+    assert ("绩效指标", 0, 8, 1) in placed["xlsx"] and ("产出指标", 1, 4, 1) in placed["xlsx"]
+    for medium, cells in placed.items():
+        assert cells == placed["xlsx"], medium
+    texts = form_cells(SAMPLES / "shili-jiaotong-2031-targets.txt")
+    assert [t for t in texts if t] == [c[0] for c in placed["xlsx"] if c[0]]
