@@ -459,3 +459,20 @@ def test_the_six_media_give_the_same_grid():
         assert cells == placed["xlsx"], medium
     texts = form_cells(SAMPLES / "shili-jiaotong-2031-targets.txt")
     assert [t for t in texts if t] == [c[0] for c in placed["xlsx"] if c[0]]
+
+
+def test_a_page_whose_site_lays_out_everything_in_tables(capsys, data, tmp_path):
+    """Many sites put the whole page in layout tables; the form is the table inside, with <tbody>, <th>, spans and
+    line breaks in its cells."""
+    page = (SAMPLES / "shili-jiaotong-2031-targets.html").read_text(encoding="utf-8")
+    body = page[page.index("<body>") + 6:page.index("</body>")]
+    body = body.replace("<table>\n<tr>", "<table><tbody><tr>", 1).replace(
+        "<td colspan=6>农村公路养护</td>", "<th colspan=6><span>农村公路</span><b>养护</b></th>")
+    wrapped = (page[:page.index("<body>") + 6] + "<table class=layout><tr><td><div class=nav><table><tr><td>首页</td><td>"
+               "政务公开</td></tr></table></div></td></tr><tr><td>" + body + "</td></tr></table></body></html>")
+    saved = tmp_path / "wrapped.html"
+    saved.write_text(wrapped, encoding="utf-8")
+    code, out, err = run(capsys, saved, data)
+    assert code == 0, err
+    for name in FILES:
+        assert (data / "2031" / name).read_bytes() == reference(name, "2031/shili-jiaotong/wrapped.html"), name

@@ -1,6 +1,7 @@
-"""Saved web pages (.html, BeautifulSoup with lxml) into the grid: every <table> a block (rowspan/colspan placed on
-a grid as a browser does), the page's text between tables as lines. The site's own tables (索引号, 发布机构 …) come
-along; the recogniser looks for the form's landmarks among them. Origins: "表3 第4行第2格"."""
+"""Saved web pages (.html, BeautifulSoup with lxml) into the grid: every table of data a block (rowspan/colspan
+placed on a grid as a browser does), the page's text between tables as lines; a table that only lays out the page
+(it holds other tables) is read like a container of text. The site's own tables (索引号, 发布机构 …) come along; the
+recogniser looks for the form's landmarks among them. Origins: "表3 第4行第2格" / "table 3, row 4, cell 2"."""
 import re
 
 from ..document import Origin
@@ -61,32 +62,45 @@ def read_html_grid(raw, source):
         raise refused(source, f"无法读取这个网页（{type(error).__name__}）。", f"Cannot read this web page ({type(error).__name__}).")
     for element in soup(SKIPPED):
         element.decompose()
-    blocks, lines, tables = [], [], 0
-    outermost = [t for t in soup.find_all("table") if t.find_parent("table") is None]
-    for table in outermost:
-        # the text before this table (and after the previous one), one line per block-level element
-        for text in text_before(table):
-            lines.append(GridCell(text, Origin(source, place=f"表{tables + 1}之前", place_en=f"before table {tables + 1}")))
-        if lines:
-            blocks.append(text_block(lines))
-            lines = []
-        tables += 1
-        blocks.append(table_block(table, tables, source))
-        table.extract()
-    rest = [line.strip() for line in (soup.get_text("\n") or "").split("\n") if line.strip()]
-    if rest:
-        blocks.append(text_block([GridCell(line, Origin(source, place="表格之后", place_en="after the tables")) for line in rest]))
-    return blocks
+    page = Page(source)
+    page.walk(soup.body or soup)
+    page.flush()
+    return page.blocks
 
 
-def text_before(table):
-    """The text of the page up to this table, which is removed from the page as it is read."""
-    from bs4 import Comment, Doctype
-    texts = []
-    for element in list(table.find_all_previous(string=True))[::-1]:
-        if isinstance(element, (Doctype, Comment)) or element.find_parent("table") is not None:
-            continue
-        if element.strip():
-            texts.append(re.sub(r"\s+", " ", element.strip()))
-            element.extract()
-    return texts
+class Page:
+    """The page in document order: a table holding no other table is a table of data (the form, or the site's
+    索引号 table); a table holding tables is the site's layout, read like any other container of text."""
+
+    def __init__(self, source):
+        self.source, self.blocks, self.lines, self.tables = source, [], [], 0
+
+    def line(self, text):
+        for part in text.split("\n"):
+            part = re.sub(r"\s+", " ", part).strip()
+            if part:
+                where = self.tables + 1
+                self.lines.append(GridCell(part, Origin(self.source, place=f"表{where}之前" if self.tables == 0 else
+                                                        f"表{self.tables}之后", place_en=f"before table {where}" if
+                                                        self.tables == 0 else f"after table {self.tables}")))
+
+    def flush(self):
+        if self.lines:
+            self.blocks.append(text_block(self.lines))
+            self.lines = []
+
+    def walk(self, node):
+        from bs4 import Comment, Doctype, NavigableString, Tag
+        for child in list(node.children):
+            if isinstance(child, (Comment, Doctype)):
+                continue
+            if isinstance(child, NavigableString):
+                self.line(str(child))
+            elif isinstance(child, Tag) and child.name == "table" and child.find("table") is None:
+                self.flush()
+                self.tables += 1
+                self.blocks.append(table_block(child, self.tables, self.source))
+            elif isinstance(child, Tag) and child.name in BLOCK_TAGS and child.find("table") is None:
+                self.line(cell_text(child))
+            elif isinstance(child, Tag):
+                self.walk(child)
