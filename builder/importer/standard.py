@@ -74,7 +74,7 @@ def read_project(blocks, tokens, before, start, end, source, problems):
     project = Project(origin=tokens[start].origin, year=year_of(tokens, start, before))
     funding_at = find(tokens, start, end, spec.FUNDING.match)
     targets_at = find(tokens, start, end, lambda k: k in spec.TARGETS)
-    indicators_at = find(tokens, start, end, lambda k: k in (spec.INDICATORS, spec.TOP_HEADER, "三级指标"))
+    indicators_at = find(tokens, start, end, lambda k: k in (spec.INDICATORS, spec.TOP_HEADER) or k in spec.THIRD_HEADERS)
     landmarks = [("项目资金（万元）或（元）", funding_at), ("总体目标", targets_at), ("绩效指标", indicators_at)]
     missing = [name for name, at in landmarks if at is None]
     if missing:
@@ -148,7 +148,7 @@ def read_funding(tokens, unit, project, problems):
 def check_amount(token, unit, problems):
     if not token.key:
         return
-    decimals = len(token.key.partition(".")[2])
+    decimals = len(token.key.removesuffix("元").removesuffix("万").partition(".")[2])
     if decimals > spec.DECIMALS[unit]:
         problems.append(Problem(token.origin, f"金额“{token.text}”比一分钱还细（单位是{unit}，最多{spec.DECIMALS[unit]}位小数）。"
                                 "请核对原件。", f"The amount '{token.text}' is finer than one fen (the unit is {unit}: at "
@@ -207,7 +207,8 @@ def read_indicators(blocks, tokens, at, end, project, problems):
     rows, ragged = section_rows(blocks, tokens, at, end)
     if rows is None:
         rows = lines_to_rows(tokens[at:end])
-    leaf_index = next((n for n, row in enumerate(rows) if any(c and spec.key(c.text) == "三级指标" for c in row)), None)
+    leaf_index = next((n for n, row in enumerate(rows) if any(c and spec.key(c.text) in spec.THIRD_HEADERS for c in row)),
+                      None)
     if leaf_index is None:
         problems.append(Problem(tokens[at].origin, "找到“绩效指标”，没有找到“三级指标”表头。", "Found 绩效指标 but no "
                                 "三级指标 column header."))

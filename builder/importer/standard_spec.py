@@ -25,8 +25,10 @@ PROJECT_START = "项目名称"
 FIELDS = {  # label -> projects.csv column; the value is the next cell
     "项目名称": "项目名称", "主管部门及代码": "主管部门及代码", "主管部门及编码": "主管部门及代码", "主管部门": "主管部门及代码",
     "实施单位": "实施单位", "项目属性": "项目属性", "项目期": "项目期", "项目起止时间": "项目期", "实施期限": "项目期",
+    "项目周期": "项目期", "项目实施期": "项目期",
 }
-DEPARTMENT_CODE = re.compile(r"^\s*[\[【(（]?\s*\d+\s*[\]】)）]?\s*")  # [518003] before the department's name
+# the budget code beside the department's name: [518003]某某局, 518003-某某局, 某某局（518003）
+DEPARTMENT_CODE = re.compile(r"^\s*[\[【(（]?\s*\d+\s*[\]】)）]?\s*[-—_:：]?\s*|\s*[\[【(（]\s*\d+\s*[\]】)）]\s*$")
 FUNDING = re.compile(r"^项目资金(?:\((万元|元)\))?$")  # the unit in the label, or else on a 单位 line above
 UNIT_LINE = re.compile(r"单位:(万元|元)$")
 MID_TOTAL = re.compile(r"^(中期|长期|实施期)资金总额")
@@ -41,13 +43,14 @@ HALVES = {"中期指标": "中期", "长期指标": "中期", "实施期指标":
 LEAVES = {  # header of an indicator column -> project_indicators.csv column
     "二级指标": "二级指标", "三级指标": "三级指标", "指标性质": "指标性质", "指标值": "指标值", "年度指标值": "指标值",
     "中期指标值": "指标值", "目标值": "指标值", "指标值(包含数字及文字描述)": "指标值", "度量单位": "度量单位",
-    "计量单位": "度量单位", "分值": "分值", "权重": "分值", "指标权重": "分值",
+    "计量单位": "度量单位", "分值": "分值", "权重": "分值", "指标权重": "分值", "指标内容": "三级指标", "具体指标": "三级指标",
 }
+THIRD_HEADERS = {label for label, column in LEAVES.items() if column == "三级指标"}  # the header row of the indicators
 # 一级指标 names, to tell a 一级 cell from a 二级 one where a text copy lost the merged cells' places.
 TOP_LEVEL_NAMES = {"产出指标", "效益指标", "满意度指标", "成本指标", "过程指标", "效果指标", "影响指标", "决策指标", "管理指标"}
 TEMPLATE = re.compile(r"^(指标\d*[:：]?|[…\.。]+)$")  # template rows left in the form: 指标1：, ……
 END_OF_FORM = ("附件", "打印本页", "关闭窗口", "总分", "填报说明", "备注")
-AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
+AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?(万元|元)?$")  # kept verbatim; the build reads it
 DECIMALS = {"万元": 6, "元": 2}  # to the 分
 
 
