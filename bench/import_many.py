@@ -4,7 +4,7 @@
 
 Generates 100 fictional departments and their documents (1-3 projects each, 6-12 indicators per half): .xlsx
 (openpyxl), .docx (python-docx), saved .html pages, text copies (tabs and pipes), .pdf (a few printed by Chromium,
-then copied under other names) and .xls (copies of the shared sample: no .xls writer is kept), plus 1% damaged
+then copied under other names) and .xls (the shared sample, each copy with an unused sector of its own: no .xls writer is kept), plus 1% damaged
 files. Then imports the folder once and reports wall time, CPU time and the peak memory of the importer's process
 tree (goal: <= 5 minutes and <= 1 GB on the 2-core machine), and the triage table's counts.
 """
@@ -145,8 +145,8 @@ def generate(folder, documents, seed=20):
                 pdf_sources.append((page, stem.with_suffix(".pdf")))
             else:
                 pdfs.append(stem.with_suffix(".pdf"))
-        elif kind == "xls":
-            shutil.copyfile(SAMPLE_XLS, stem.with_suffix(".xls"))
+        elif kind == "xls":  # the sample with an unused sector added, so each copy is another document
+            stem.with_suffix(".xls").write_bytes(SAMPLE_XLS.read_bytes() + bytes(510) + number.to_bytes(2, "big"))
         else:
             stem.with_suffix(".docx").write_bytes(bytes(rng.randrange(256) for _ in range(4000)))
     for page, pdf in pdf_sources:

@@ -166,6 +166,16 @@ def write_all(texts, document_copy):
     return [path for _, path in temporary]
 
 
+def filed_twin(filed, path):
+    """A document already filed for the department and year under another name with the very same bytes (a folder
+    of downloads often holds one file twice, as 表.pdf and 表(1).pdf)."""
+    if not filed.parent.is_dir():
+        return None
+    raw = Path(path).read_bytes()
+    return next((other for other in sorted(filed.parent.iterdir()) if other.name != filed.name and other.is_file()
+                 and other.stat().st_size == len(raw) and other.read_bytes() == raw), None)
+
+
 def import_standard(path, projects, blocks, data_dir, source_dir, force=False):
     """(year, department short name, projects, indicators, paths written); ImportFailed with every problem."""
     problems = []
@@ -183,6 +193,12 @@ def import_standard(path, projects, blocks, data_dir, source_dir, force=False):
         raise ImportFailed([Problem(Origin(str(filed)), "source/ 中已有同名的另一个文件。请改名后再导入，或加 FORCE=1 替换它。",
                                     "Another document of this name is already filed under source/. Rename this one, or "
                                     "add FORCE=1 to replace it.")])
+    twin = filed_twin(filed, path)
+    if twin is not None and not force:
+        raise ImportFailed([Problem(Origin(str(path)), f"同一份文件（内容完全相同）已经以“{twin.name}”导入过，不再重复导入。"
+                                    "如确实是另一份文件，请加 FORCE=1。", f"The same document (identical content) has "
+                                    f"already been imported as '{twin.name}'; it is not imported twice. If it really is "
+                                    "another document, add FORCE=1.")])
     texts = plan(data_dir, year, department["部门"], document, projects, force)
     copy = None if filed.exists() and filed.resolve() == Path(path).resolve() else (Path(path), filed)
     written = write_all(texts, copy)

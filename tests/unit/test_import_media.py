@@ -476,3 +476,14 @@ def test_a_page_whose_site_lays_out_everything_in_tables(capsys, data, tmp_path)
     assert code == 0, err
     for name in FILES:
         assert (data / "2031" / name).read_bytes() == reference(name, "2031/shili-jiaotong/wrapped.html"), name
+
+
+def test_the_same_download_under_another_name_is_not_imported_twice(capsys, data, tmp_path):
+    assert run(capsys, SAMPLES / "shili-jiaotong-2031-targets.pdf", data)[0] == 0
+    before = snapshot(tmp_path)
+    twin = tmp_path / "shili-jiaotong-2031-targets(1).pdf"
+    twin.write_bytes((SAMPLES / "shili-jiaotong-2031-targets.pdf").read_bytes())
+    before[twin.name] = hashlib.sha256(twin.read_bytes()).hexdigest()
+    code, out, err = run(capsys, twin, data)
+    assert code == 1 and "shili-jiaotong-2031-targets.pdf" in err and "内容完全相同" in err and "identical" in err
+    assert snapshot(tmp_path) == before
