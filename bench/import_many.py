@@ -152,8 +152,8 @@ def generate(folder, documents, seed=20):
     for page, pdf in pdf_sources:
         subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
                         f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=True)
-    for n, pdf in enumerate(pdfs):
-        shutil.copyfile(pdf_sources[n % len(pdf_sources)][1], pdf)
+    for n, pdf in enumerate(pdfs):  # a comment after %%EOF makes each copy another document (readers ignore it)
+        pdf.write_bytes(pdf_sources[n % len(pdf_sources)][1].read_bytes() + f"\n%copy {n}\n".encode())
     return "\n".join(registry + ["示例区交通运输局,shili-jiaotong,示例区交通运输局,"]) + "\n"
 
 
