@@ -21,27 +21,48 @@ from .store import BOM, csv_text, records
 PERIODS = {"中期": 0, "年度": 1}
 
 
+def registered(name, by_name):
+    """The department a name on the form means: its 全称 or 简称, or else the longest registered name inside it
+    (株洲市石峰区民政局（本级） is 株洲市石峰区民政局)."""
+    key = normalise(name)
+    if key in by_name:
+        return by_name[key]
+    inside = [known for known in by_name if len(known) >= 4 and known in key]
+    return by_name[max(inside, key=len)] if inside else None
+
+
 def department_of(projects, departments, blocks_text, source, problems):
-    """The departments.csv row named by 主管部门及代码 (without its code), else by the page's title."""
+    """The departments.csv row named by 主管部门及代码 (without its code), else by the page's title lines."""
     named = {}
     for project in projects:
         name = spec.DEPARTMENT_CODE.sub("", project.fields.get("主管部门及代码", "")).strip()
         if name:
             named.setdefault(name, project.origin)
     by_name = {normalise(d.get(column, "")): d for d in departments for column in ("全称", "部门") if d.get(column)}
-    found = {by_name[normalise(name)]["部门编码"]: by_name[normalise(name)] for name in named if normalise(name) in by_name}
-    if not named:  # no 主管部门 on the form: a registered name in the page's title lines
+    if named:
+        matches = {name: registered(name, by_name) for name in named}
+        unknown = [name for name, match in matches.items() if match is None]
+        found = {match["部门编码"]: match for match in matches.values() if match is not None}
+    else:  # no 主管部门 on the form: the registered names in the page's title lines
+        unknown = []
         found = {d["部门编码"]: d for key, d in by_name.items() if key and any(key in normalise(t) for t in blocks_text)}
-    if len(found) == 1 and (len(named) <= 1 or len(named) == len(found)):
+    if len(found) == 1 and not unknown:
         return next(iter(found.values()))
-    if len(found) > 1 or len(named) > 1:
+    if len(found) > 1:
         problems.append(Problem(Origin(source), "一个文件中的项目属于不同的主管部门：" + "、".join(named or found) + "。请按部门分开。",
                                 "The projects of this document belong to different departments: " + ", ".join(named or found)
                                 + ". Split the document by department."))
         return None
-    name, origin = next(iter(named.items())) if named else ("", Origin(source))
+    if not named:
+        problems.append(Problem(Origin(source), "找不到这个文件属于哪个部门：表上没有“主管部门及代码”，标题和“编制单位”中也没有"
+                                f"{DEPARTMENTS} 中登记的部门名称。请先在 {DEPARTMENTS} 登记这个部门（“全称”与文件上的写法一致）。",
+                                "Cannot tell whose document this is: the form has no 主管部门及代码 and no title or "
+                                f"编制单位 line names a department of {DEPARTMENTS}. Register the department there first "
+                                "(its 全称 as the document writes it)."))
+        return None
+    name, origin = next((name, named[name]) for name in unknown)
     line = io.StringIO()
-    csv.writer(line, lineterminator="").writerow([name or "部门简称", DEPARTMENT_CODE_PLACEHOLDER, name or "部门全称", ""])
+    csv.writer(line, lineterminator="").writerow([name, DEPARTMENT_CODE_PLACEHOLDER, name, ""])
     problems.append(Problem(origin, f"主管部门“{name}”不在 {DEPARTMENTS} 中。请在 {DEPARTMENTS} 末尾加上这一行，并把“"
                             f"{DEPARTMENT_CODE_PLACEHOLDER}”换成小写字母、数字和连字符组成的部门编码：\n    {line.getvalue()}",
                             f"The department '{name}' is not in {DEPARTMENTS}. Add this line at its end, with "

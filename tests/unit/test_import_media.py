@@ -487,3 +487,20 @@ def test_the_same_download_under_another_name_is_not_imported_twice(capsys, data
     code, out, err = run(capsys, twin, data)
     assert code == 1 and "shili-jiaotong-2031-targets.pdf" in err and "内容完全相同" in err and "identical" in err
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("written", ["[518003]示例区交通运输局（本级）", "518003-示例区交通运输局", "示例区交通运输局（518003）"])
+def test_the_department_as_forms_write_it(capsys, data, tmp_path, written):
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SAMPLE_TEXT.replace("[518003]示例区交通运输局", written), encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 0, err
+    project = rows(data / "2031" / "projects.csv")[0]
+    assert (project["部门"], project["主管部门及代码"]) == ("示例区交通运输局", written)  # verbatim, matched by name
+
+
+def test_a_document_that_names_no_department(capsys, data, tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SAMPLE_TEXT.replace("[518003]示例区交通运输局", "").replace("示例区交通运输局", "某局"), encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 1 and "找不到这个文件属于哪个部门" in err and "Cannot tell whose document" in err
