@@ -504,3 +504,17 @@ def test_a_document_that_names_no_department(capsys, data, tmp_path):
     copy.write_text(SAMPLE_TEXT.replace("[518003]示例区交通运输局", "").replace("示例区交通运输局", "某局"), encoding="utf-8")
     code, out, err = run(capsys, copy, data)
     assert code == 1 and "找不到这个文件属于哪个部门" in err and "Cannot tell whose document" in err
+
+
+def test_a_continued_pdf_table_without_its_left_rules_keeps_its_columns():
+    """On the page after a break, a table whose first columns (the merged 绩效指标 and 一级 cells) drew no rule starts
+    further right: its cells are placed by x on the columns before the break."""
+    from builder.importer.document import Origin
+    from builder.importer.grid import GridCell
+    from builder.importer.media.pdf import shift_columns
+    rows = [[GridCell("数量指标", Origin("f"), 0), GridCell("养护路段24", Origin("f"), 1)]]
+    shift_columns(rows, [75.4, 120.0, 200.0], [34.1, 55.0, 75.0, 120.2, 200.1])
+    assert [cell.col for cell in rows[0]] == [2, 3]
+    same = [[GridCell("x", Origin("f"), 0)]]
+    shift_columns(same, [34.0, 55.0], [34.1, 55.0, 75.0])
+    assert same[0][0].col == 0
