@@ -132,7 +132,16 @@ def half_width(text):
     return text.replace("（", "(").replace("）", ")").replace("：", ":")
 
 
-@pytest.mark.parametrize("change", [as_pipes, one_cell_per_line], ids=["pipes", "one cell per line"])
+def tab_led(text):
+    """The rendering of the bureau's 2019 text file: each cell a line led by a tab, a blank line after each row."""
+    out = []
+    for line in text.split("\n"):
+        out += ["\t" + cell for cell in line.split("\t")] if "\t" in line else [line]
+        out.append("")
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("change", [as_pipes, one_cell_per_line, tab_led], ids=["pipes", "one cell per line", "tab-led"])
 def test_text_copies_of_other_shapes_give_the_reference(capsys, data, tmp_path, change):
     copy = tmp_path / "copy.txt"
     copy.write_text(change(SAMPLE_TEXT), encoding="utf-8")
