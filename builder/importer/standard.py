@@ -304,7 +304,8 @@ def lines_to_rows(tokens):
                                                              (not body[i + 1].key or "指标" in body[i + 1].key))
         take = len(leaves) + (1 if starts_top else 0)
         chunk = body[i:i + take]
-        if len(chunk) < take or any(word in t.key for t in chunk for word in spec.END_OF_FORM):
+        if len(chunk) < take or any(word in t.key for t in chunk for word in spec.END_OF_FORM) \
+                or any(spec.TITLE.search(t.key) or spec.YEAR_LINE.match(t.key) for t in chunk):
             break
         rows.append([t.cell for t in chunk])
         i += take

@@ -527,3 +527,24 @@ def test_a_continued_pdf_table_without_its_left_rules_keeps_its_columns():
     same = [[GridCell("x", Origin("f"), 0)]]
     shift_columns(same, [34.0, 55.0], [34.1, 55.0, 75.0])
     assert same[0][0].col == 0
+
+
+def two_projects(text):
+    """The sample's form twice on one page, the second for another project with other figures."""
+    form = text[text.index("项目支出绩效目标申报表"):text.index("附件：")]
+    second = form.replace("农村公路养护", "公交站台改造").replace("1260", "900").replace("310公里", "12个")
+    return text.replace(form, form + second)
+
+
+@pytest.mark.parametrize("change", [lambda t: t, one_cell_per_line, tab_led], ids=["tabs", "one cell per line", "tab-led"])
+def test_two_projects_in_one_text_copy(capsys, data, tmp_path, change):
+    copy = tmp_path / "two.txt"
+    copy.write_text(change(two_projects(SAMPLE_TEXT)), encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 0, err
+    projects = rows(data / "2031" / "projects.csv")
+    assert [(p["序号"], p["项目名称"], p["中期资金总额"]) for p in projects] == [("1", "农村公路养护", "1260"),
+                                                                             ("2", "公交站台改造", "900")]
+    indicators = rows(data / "2031" / "project_indicators.csv")
+    assert [len([r for r in indicators if r["序号"] == n]) for n in ("1", "2")] == [10, 10]
+    assert [r["指标值"] for r in indicators if r["序号"] == "2" and r["期别"] == "年度"][:2] == ["12个", "6座"]
