@@ -113,15 +113,21 @@ def is_amount(token):
 
 def read_funding(tokens, unit, project, problems):
     """Label/value pairs. Two totals side by side (中期 then 年度 on one row) make the 其中 rows alternate between
-    the periods; totals one under the other make each 其中 row belong to the total above it."""
+    the periods; totals one under the other make each 其中 row belong to the total above it. Totals written as
+    column headings (中期资金总额 | 年度资金总额 over rows of a label and two amounts) are read by columns."""
     pairs, i = [], 0
     while i < len(tokens):
         token = tokens[i]
         if token.key and not spec.AMOUNT.match(token.key):
             value = tokens[i + 1] if i + 1 < len(tokens) and is_amount(tokens[i + 1]) else None
+            if value is None and is_period_heading(token) and i + 1 < len(tokens) and is_period_heading(tokens[i + 1]):
+                return read_funding_columns(tokens[i + 2:], (token, tokens[i + 1]), unit, project, problems)
             pairs.append((token, value))
             i += 2 if value is not None else 1
         else:
+            if token.key:
+                problems.append(Problem(token.origin, f"项目资金中的金额“{token.text}”前面没有写它是哪一项。",
+                                        f"The amount '{token.text}' in 项目资金 has no label before it."))
             i += 1
     totals = [n for n, (label, _) in enumerate(pairs) if spec.MID_TOTAL.match(label.key) or spec.YEAR_TOTAL.match(label.key)]
     side_by_side = len(totals) == 2 and totals[1] == totals[0] + 1
@@ -143,6 +149,41 @@ def read_funding(tokens, unit, project, problems):
                 period = ("中期", "年度")[(n - totals[0]) % 2]
             order[period] = order.get(period, 0) + 1
             project.funding.append((period, order[period], label.text, value.text))
+
+
+def is_period_heading(token):
+    return bool(spec.MID_TOTAL.match(token.key) or spec.YEAR_TOTAL.match(token.key) or token.key in spec.PERIOD_COLUMNS)
+
+
+def read_funding_columns(tokens, headings, unit, project, problems):
+    """Rows of a label and one amount per heading, in the headings' order; the 资金总额 row holds the totals. Rows
+    are the grid's rows (a text copy with one cell per line: cut every label and its amounts)."""
+    periods = ["中期" if spec.MID_TOTAL.match(h.key) or spec.PERIOD_COLUMNS.get(h.key) == "中期" else "年度" for h in headings]
+    width = 1 + len(periods)
+    rows = {}
+    for token in tokens:
+        rows.setdefault((token.block, token.row), []).append(token)
+    rows = list(rows.values())
+    if all(len(row) == 1 for row in rows):
+        rows = [tokens[i:i + width] for i in range(0, len(tokens), width)]
+    order = {}
+    for row in rows:
+        start = next((n for n, t in enumerate(row) if t.key), None)
+        if start is None:
+            continue  # an empty row
+        label, values = row[start], row[start + 1:start + width]
+        if spec.AMOUNT.match(label.key) or len(values) < len(periods) or not all(map(is_amount, values)):
+            problems.append(Problem(label.origin, f"项目资金按列填写时，每一行应是名目和{len(periods)}个金额，这里是“{label.text}”。",
+                                    f"项目资金 by columns needs a label and {len(periods)} amounts per row; found "
+                                    f"'{label.text}'."))
+            return
+        for period, value in zip(periods, values):
+            check_amount(value, unit, problems)
+            if spec.TOTAL_ROW.match(label.key):
+                project.fields[f"{period}资金总额"] = value.text
+            else:
+                order[period] = order.get(period, 0) + 1
+                project.funding.append((period, order[period], label.text, value.text))
 
 
 def check_amount(token, unit, problems):

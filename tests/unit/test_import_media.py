@@ -548,3 +548,31 @@ def test_two_projects_in_one_text_copy(capsys, data, tmp_path, change):
     indicators = rows(data / "2031" / "project_indicators.csv")
     assert [len([r for r in indicators if r["序号"] == n]) for n in ("1", "2")] == [10, 10]
     assert [r["指标值"] for r in indicators if r["序号"] == "2" and r["期别"] == "年度"][:2] == ["12个", "6座"]
+
+
+def test_funding_with_the_periods_as_columns(capsys, data, tmp_path):
+    """项目资金 as a small table: 中期资金总额 | 年度资金总额 as column headings over rows of a label and two amounts."""
+    page = (SAMPLES / "shili-jiaotong-2031-targets.html").read_text(encoding="utf-8")
+    old = page[page.index("<tr><td rowspan=3 colspan=2>项目资金（万元）"):page.index("<tr><td rowspan=2 colspan=2>总体目标")]
+    new = ("<tr><td rowspan=4 colspan=2>项目资金（万元）</td><td colspan=2></td><td colspan=2>中期资金总额</td><td colspan=2>"
+           "年度资金总额</td></tr><tr><td colspan=2>资金总额</td><td colspan=2>1260</td><td colspan=2>420</td></tr>"
+           "<tr><td colspan=2>其中：财政拨款</td><td colspan=2>1200</td><td colspan=2>400</td></tr>"
+           "<tr><td colspan=2>其他资金</td><td colspan=2>60</td><td colspan=2></td></tr>")
+    saved = tmp_path / "columns.html"
+    saved.write_text(page.replace(old, new), encoding="utf-8")
+    code, out, err = run(capsys, saved, data)
+    assert code == 0, err
+    project = rows(data / "2031" / "projects.csv")[0]
+    assert (project["中期资金总额"], project["年度资金总额"]) == ("1260", "420")
+    funding = rows(data / "2031" / "project_funding.csv")
+    assert [(f["期别"], f["顺序"], f["资金项目"], f["金额"]) for f in funding] == [
+        ("中期", "1", "其中：财政拨款", "1200"), ("中期", "2", "其他资金", "60"),
+        ("年度", "1", "其中：财政拨款", "400"), ("年度", "2", "其他资金", "")]
+    assert len(rows(data / "2031" / "project_indicators.csv")) == 10
+
+
+def test_an_amount_without_its_label_is_reported(capsys, data, tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SAMPLE_TEXT.replace("其他资金\t60\t其他资金\t20", "其他资金\t60\t20\t其他资金\t20"), encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 1 and "“20”前面没有写它是哪一项" in err and "has no label" in err and "第15行" in err
