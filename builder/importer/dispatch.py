@@ -97,6 +97,11 @@ def refuse_unless_standard(blocks, source, medium, raw):
     problems = [Problem(Origin(source), f"无法识别这个{medium_name(medium)}的版式：{said}{LAYOUTS_ZH}请提供其中一种表格的原件。",
                         f"Cannot recognise the layout of this {medium} document: {said_en} {LAYOUTS_EN} Give the "
                         "document of one of them.")]
+    if medium == "pdf" and not any(block.table for block in blocks):
+        problems.append(Problem(Origin(source), "这个 PDF 中没有带框线的表格，读不出表格的行和列。请向发布单位索取 Word、Excel 原件"
+                                "或网页，或把表格录入 Excel 后再导入。", "This PDF has no ruled table, so the rows and "
+                                "columns of the form cannot be read. Ask the publisher for the Word or Excel original "
+                                "or the web page, or type the table into Excel and import that."))
     if medium == "text":  # the three-form reader says where the text stops being what it expects
         from .text import read_text
         try:

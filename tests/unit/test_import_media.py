@@ -576,3 +576,35 @@ def test_an_amount_without_its_label_is_reported(capsys, data, tmp_path):
     copy.write_text(SAMPLE_TEXT.replace("其他资金\t60\t其他资金\t20", "其他资金\t60\t20\t其他资金\t20"), encoding="utf-8")
     code, out, err = run(capsys, copy, data)
     assert code == 1 and "“20”前面没有写它是哪一项" in err and "has no label" in err and "第15行" in err
+
+
+def test_a_word_table_inside_a_content_control(capsys, data, tmp_path):
+    """Forms made from Word templates often wrap the table in a content control (w:sdt)."""
+    from docx.oxml.ns import qn
+    from lxml import etree
+    path = tmp_path / "template.docx"
+    document = docx.Document(SAMPLES / "shili-jiaotong-2031-targets.docx")
+    table = document.tables[0]._tbl
+    sdt = etree.SubElement(table.getparent(), qn("w:sdt"))
+    table.addprevious(sdt)
+    content = etree.SubElement(sdt, qn("w:sdtContent"))
+    content.append(table)
+    document.save(path)
+    assert docx.Document(path).tables == []  # python-docx itself does not see it
+    code, out, err = run(capsys, path, data)
+    assert code == 0, err
+    for name in FILES:
+        assert (data / "2031" / name).read_bytes() == reference(name, "2031/shili-jiaotong/template.docx"), name
+
+
+def test_a_pdf_whose_table_has_no_rules(capsys, data, tmp_path):
+    """Chromium prints the sample page with its table borders removed: the message says why it cannot be read."""
+    page = (SAMPLES / "shili-jiaotong-2031-targets.html").read_text(encoding="utf-8").replace("border:1px solid #000", "border:0")
+    html = tmp_path / "plain.html"
+    html.write_text(page, encoding="utf-8")
+    pdf = tmp_path / "plain.pdf"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html.as_uri()], capture_output=True, timeout=120, check=True)
+    code, out, err = run(capsys, pdf, data)
+    assert code == 1 and "没有带框线的表格" in err and "no ruled table" in err and "项目名称" in err
+    assert not (data / "2031").exists()

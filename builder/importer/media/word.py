@@ -33,6 +33,17 @@ def table_block(table, number, source):
     return Block(rows)
 
 
+def body_parts(element):
+    """The paragraphs and tables of the body in order, also those inside content controls (w:sdt), which forms
+    made from templates often wrap around a table."""
+    for child in element.iterchildren():
+        if child.tag == W + "sdt":
+            for content in child.iterchildren(W + "sdtContent"):
+                yield from body_parts(content)
+        else:
+            yield child
+
+
 def read_docx_grid(path, source):
     import docx
     from docx.table import Table
@@ -45,7 +56,7 @@ def read_docx_grid(path, source):
                       f"({type(error).__name__}); it may be truncated or damaged. Download it again, or save it from "
                       "Word/WPS as .docx.")
     blocks, lines, tables, paragraphs = [], [], 0, 0
-    for child in document.element.body.iterchildren():
+    for child in body_parts(document.element.body):
         if child.tag == W + "p":
             paragraphs += 1
             text = Paragraph(child, document).text
