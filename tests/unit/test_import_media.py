@@ -608,3 +608,23 @@ def test_a_pdf_whose_table_has_no_rules(capsys, data, tmp_path):
     code, out, err = run(capsys, pdf, data)
     assert code == 1 and "没有带框线的表格" in err and "no ruled table" in err and "项目名称" in err
     assert not (data / "2031").exists()
+
+
+def test_a_page_saved_as_a_single_file(capsys, data, tmp_path):
+    """A browser's "save as single file" (.mhtml): the page quoted-printable inside a MIME message."""
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+    from email import charset as email_charset
+    message = MIMEMultipart("related")
+    utf8 = email_charset.Charset("utf-8")
+    utf8.body_encoding = email_charset.QP
+    page = MIMEText((SAMPLES / "shili-jiaotong-2031-targets.html").read_text(encoding="utf-8").replace(
+        '<meta charset="utf-8">', ""), "html", utf8)
+    message.attach(page)
+    saved = tmp_path / "page.mhtml"
+    saved.write_bytes(b"From: <Saved by Blink>\r\n" + message.as_bytes())
+    assert b"=E9" in saved.read_bytes()  # quoted-printable indeed
+    code, out, err = run(capsys, saved, data)
+    assert code == 0, err
+    for name in FILES:
+        assert (data / "2031" / name).read_bytes() == reference(name, "2031/shili-jiaotong/page.mhtml"), name

@@ -1,6 +1,6 @@
 """Readers of every medium into the neutral grid (grid.py): one module per medium, chosen by content, not name.
 
-    read_grid(path) -> (medium, [Block])      medium: "xlsx", "xls", "docx", "html", "pdf" or "text"
+    read_grid(path) -> (medium, [Block])      medium: "xlsx", "xls", "docx", "html" (also a page saved as .mht/.mhtml), "pdf" or "text"
 
 Each reader turns the failures of its library into ImportFailed with a bilingual message naming the file.
 """
@@ -28,6 +28,9 @@ def medium_of(raw, source):
     if raw.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(PDF) or raw[:1024].find(PDF) >= 0:
         return "pdf"
     head = raw.lstrip(b"\xef\xbb\xbf\r\n\t ")[:512].lower()
+    if b"multipart/related" in raw[:4096].lower() and (head.startswith((b"from:", b"mime-version:", b"content-type:"))
+                                                       or b"\nmime-version:" in head):
+        return "mhtml"  # a page saved as a single file (.mht/.mhtml): the page inside a MIME message
     if head.startswith(HTML_STARTS) or b"<table" in raw[:200000].lower() and b"</t" in raw.lower():
         return "html"
     return "text"
@@ -62,5 +65,8 @@ def read_grid(path, source=None, raw=None):
     if medium == "html":
         from .web import read_html_grid
         return medium, read_html_grid(raw, source)
+    if medium == "mhtml":
+        from .web import read_mhtml_grid
+        return "html", read_mhtml_grid(raw, source)
     from .text import read_text_grid
     return medium, read_text_grid(raw, source)

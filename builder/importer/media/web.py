@@ -54,6 +54,26 @@ def table_block(table, number, source):
     return Block(rows)
 
 
+def read_mhtml_grid(raw, source):
+    """A page saved as a single file (.mht/.mhtml): the first text/html part of the MIME message, decoded."""
+    import email
+    from email import policy
+    try:
+        message = email.message_from_bytes(raw, policy=policy.default)
+        part = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
+        page = part.get_payload(decode=True) if part is not None else None
+    except Exception as error:  # a damaged MIME message fails in many ways inside the email package
+        raise refused(source, f"无法读取这个单文件网页（.mht/.mhtml，{type(error).__name__}）。", "Cannot read this "
+                      f"single-file web page (.mht/.mhtml, {type(error).__name__}).")
+    if not page:
+        raise refused(source, "这个单文件网页（.mht/.mhtml）里没有网页内容。", "This single-file web page (.mht/.mhtml) "
+                      "holds no page.")
+    charset = part.get_content_charset()
+    if charset and b"charset" not in page[:4096].lower():  # the part's header names the encoding the page does not
+        page = f'<meta charset="{charset}">'.encode() + page
+    return read_html_grid(page, source)
+
+
 def read_html_grid(raw, source):
     from bs4 import BeautifulSoup
     try:
