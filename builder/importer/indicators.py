@@ -1,0 +1,130 @@
+"""The 绩效指标 part of a standard target table, read by columns.
+
+The header row with 三级指标 names the columns of each half (中期/长期 and 年度, or the annual half alone), and each
+row below gives one indicator per half that states something. A merged 一级 (or 二级) cell labels every row it
+covers; a text copy, which leaves a merged cell out of the lines below it, is aligned from the right with the
+cells above carried down; a copy with one cell per line is cut into rows first.
+"""
+from . import standard_spec as spec
+from .document import Problem
+
+
+def section_rows(blocks, tokens, at, end):
+    """The rows of the 绩效指标 part: [[GridCell or None]] by column (placed), or ragged rows of cells."""
+    first, last = tokens[at], tokens[end - 1]
+    block = blocks[first.block]
+    stop = last.row + 1 if last.block == first.block else len(block.rows)
+    if block.ragged:
+        if all(len(row) <= 1 for row in block.rows):
+            return None, True  # one cell per line: rows are rebuilt from the cells (lines_to_rows)
+        return block.rows[first.row:stop], True
+    return block.matrix()[first.row:stop], False
+
+
+def read_indicators(blocks, tokens, at, end, project, problems):
+    rows, ragged = section_rows(blocks, tokens, at, end)
+    if rows is None:
+        rows = lines_to_rows(tokens[at:end])
+    leaf_index = next((n for n, row in enumerate(rows) if any(c and spec.key(c.text) in spec.THIRD_HEADERS for c in row)),
+                      None)
+    if leaf_index is None:
+        problems.append(Problem(tokens[at].origin, "找到“绩效指标”，没有找到“三级指标”表头。", "Found 绩效指标 but no "
+                                "三级指标 column header."))
+        return
+    leaf = rows[leaf_index]
+    if ragged:
+        tops = [n for n, c in enumerate(leaf) if spec.key(c.text) == spec.TOP_HEADER]
+        leaf = leaf[tops[0]:] if tops else [None] + leaf
+        width = len(leaf)
+        body = rows[leaf_index + 1:]
+        cut = next((n for n, row in enumerate(body) if ends_form([c.text for c in row], True)), len(body))
+        rows = align(body[:cut], width)  # the end is found before cells are carried down into the rows
+        top_col = 0
+    else:
+        width = len(leaf)
+        top_col = next((n for n in range(width) if any(r[n] and spec.key(r[n].text) == spec.TOP_HEADER
+                                                       for r in rows[:leaf_index + 1])), None)
+        rows = rows[leaf_index + 1:]
+    halves = []
+    for n, cell in enumerate(leaf):
+        column = spec.LEAVES.get(spec.key(cell.text)) if cell is not None and n != top_col else None
+        if column == "二级指标" or column and not halves:
+            halves.append({})
+        if column and column not in halves[-1]:
+            halves[-1][column] = n
+    names = [spec.HALVES[t.key] for t in tokens[at:end] if t.key in spec.HALVES][:len(halves)]
+    if len(names) != len(halves):
+        names = ["中期", "年度"][-len(halves):] if len(halves) <= 2 else [f"第{n}组" for n in range(1, len(halves) + 1)]
+    order, top = {}, ""
+    for row in rows:
+        texts = [c.text if c is not None else "" for c in row]
+        if not ragged and ends_form(texts, False):
+            break
+        if top_col is not None and top_col < len(texts) and texts[top_col].strip():
+            top = texts[top_col]
+        for name, half in zip(names, halves):
+            values = {column: texts[n] if n < len(texts) else "" for column, n in half.items()}
+            third = values.get("三级指标", "")
+            stated = [v for c, v in values.items() if c not in ("二级指标",) and v.strip()]
+            if not stated or (spec.TEMPLATE.match(spec.key(third)) and not values.get("指标值", "").strip()):
+                continue  # a wholly blank half, or a template row left in
+            order[name] = order.get(name, 0) + 1
+            project.indicators.append((name, order[name], top, values.get("二级指标", ""), third,
+                                       values.get("指标性质", ""), values.get("指标值", ""), values.get("度量单位", ""),
+                                       values.get("分值", "")))
+
+
+def ends_form(texts, ragged):
+    """The row is past the form: the next project, the 总分 row, or (a line of a text copy holding one cell at its
+    start) the page's own text. A template row (指标2：) or a row of one value after empty cells is not."""
+    filled = [spec.key(t) for t in texts if t.strip()]
+    if any(k in (spec.PROJECT_START, "总分") for k in filled):
+        return True
+    if len(filled) != 1:
+        return False
+    only = filled[0]
+    return (any(word in only for word in spec.END_OF_FORM) or bool(spec.TITLE.search(only))
+            or bool(spec.YEAR_LINE.match(only))
+            or ragged and bool(texts[0].strip()) and only not in spec.TOP_LEVEL_NAMES and not spec.TEMPLATE.match(only))
+
+
+def align(rows, width):
+    """Ragged rows placed on `width` columns: a row that starts with a 一级 name is read from the left, any other
+    from the right, with the cells its line left out (merged from above) carried down from the row above."""
+    out, above = [], [None] * width
+    for row in rows:
+        cells = list(row)
+        extra = len(cells) - width
+        if extra > 0 and not any(c.text.strip() for c in cells[:extra]):
+            cells = cells[extra:]  # the empty cells under a 绩效指标 column that the header row has
+        elif extra > 0 and not any(c.text.strip() for c in cells[width:]):
+            cells = cells[:width]  # empty cells after the last column
+        if cells and spec.key(cells[0].text) in spec.TOP_LEVEL_NAMES and len(cells) < width:
+            placed = cells + [None] * (width - len(cells))
+        else:
+            cells = cells[-width:]
+            placed = above[:width - len(cells)] + cells
+        out.append(placed)
+        above = placed
+    return out
+
+
+def lines_to_rows(tokens):
+    """One cell per line: the header up to 三级指标's half is taken as in a table, then rows are cut from the cells:
+    a 一级 name followed by an empty cell or a 二级 name starts a row with its 一级."""
+    header_end = max((i for i, t in enumerate(tokens) if t.key in spec.LEAVES or t.key in spec.HALVES
+                      or t.key in (spec.INDICATORS, spec.TOP_HEADER)), default=0) + 1
+    header = [t for t in tokens[:header_end] if t.key in spec.LEAVES or t.key == spec.TOP_HEADER]
+    leaves = [t for t in header if t.key in spec.LEAVES]
+    rows, i, body = [[t.cell for t in header]], 0, tokens[header_end:]
+    while i < len(body):
+        starts_top = body[i].key in spec.TOP_LEVEL_NAMES and (i + 1 < len(body) and
+                                                             (not body[i + 1].key or "指标" in body[i + 1].key))
+        take = len(leaves) + (1 if starts_top else 0)
+        chunk = body[i:i + take]
+        if len(chunk) < take or any(word in t.key for t in chunk for word in spec.END_OF_FORM) \
+                or any(spec.TITLE.search(t.key) or spec.YEAR_LINE.match(t.key) for t in chunk):
+            break
+        rows.append([t.cell for t in chunk])
+        i += take
+    return rows
