@@ -3,7 +3,6 @@ layout, year, department, projects and indicators, or why it was refused and wha
 imported on its own, all or nothing: a refused one writes nothing and is not filed."""
 import sys
 import time
-from pathlib import Path
 
 from .dispatch import import_document
 from .document import ImportFailed

@@ -7,7 +7,6 @@ openpyxl and Chromium. Self-evaluations and broken files are refused with a bili
 import csv
 import hashlib
 import io
-import os
 import sqlite3
 import subprocess
 import sys
