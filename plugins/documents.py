@@ -1,6 +1,7 @@
 """/documents: the original documents (source_documents table), each also readable as a page.
 
-The files themselves are served at /source/<年度>/<部门编码>.<格式> as published; text files are declared UTF-8 there
+The files themselves are served at /source/<年度>/<部门编码>.<格式> (or /source/<年度>/<部门编码>/<文件名>, the name
+as downloaded, often Chinese) as published; text files are declared UTF-8 there
 (a browser would otherwise guess another encoding and show 2019å¹´…). /documents/<年度>/<部门编码> shows a text
 document as a page that reads well on a phone.
 """
@@ -24,13 +25,17 @@ async def documents_list(datasette, request):
 
 async def document_page(datasette, request):
     db = datasette.get_database("budget")
-    document = (await db.execute("select * from source_documents where 年度 = ? and 部门编码 = ?",
-                                 [int(request.url_vars["year"]), request.url_vars["code"]])).first()
-    if document is None:
+    documents = [dict(r) for r in await db.execute(
+        "select * from source_documents where 年度 = ? and 部门编码 = ? order by 文件",
+        [int(request.url_vars["year"]), request.url_vars["code"]])]
+    if not documents:
         return Response.html(await datasette.render_template(
             "error.html", {"title": "找不到这份文件", "error": "没有这一年度和部门的原始文件。", "status": 404},
             request=request), status=404)
-    document = dict(document)
+    if len(documents) > 1:  # the standard layout: several documents of the department that year, listed
+        return Response.html(await datasette.render_template("documents.html", {"documents": documents},
+                                                             request=request))
+    document = documents[0]
     text = None
     if document["文件"].endswith(".txt") and datasette.config_dir is not None:
         text = (datasette.config_dir / "source" / document["文件"]).read_text(encoding="utf-8")
@@ -44,6 +49,10 @@ def asgi_wrapper():
         async def declare_utf8(scope, receive, send):
             if scope["type"] != "http" or not scope["path"].startswith(("/source/", "/downloads/")):
                 return await app(scope, receive, send)
+            # Datasette routes by the raw (percent-encoded) path and would look for a file named "2021%E5%B9%B4…";
+            # a document filed under its downloaded Chinese name is found by the decoded path (the static handler
+            # still keeps every request inside its folder).
+            scope = {key: value for key, value in scope.items() if key != "raw_path"}
 
             async def send_with_charset(message):
                 if message["type"] == "http.response.start":

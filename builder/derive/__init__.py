@@ -4,7 +4,7 @@ Every derived row depends only on the rows of its own year and department, so th
 department at a time (`derived_tables`), whatever the size of the whole."""
 from .beneficiaries import beneficiary_rows
 from .checks import data_checks
-from .indicators import indicator_tables
+from .indicator_rows import indicator_tables
 from .search import search_rows
 
 # The tables derived_tables gives (the others marked derived in contract.yml come from every year at once).

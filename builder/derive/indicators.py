@@ -1,7 +1,7 @@
 """Parsed indicator values and target-quality flags (journalists' questions: which promises can be checked?).
 
-Everything here is a pure function of the verbatim cells; `indicator_tables(tables)` gives the build two derived
-tables (their columns are declared in contract.yml):
+Everything here is a pure function of the verbatim cells; `indicator_tables(tables)` (indicator_rows.py) gives the
+build two derived tables from it (their columns are declared in contract.yml):
 
 - indicator_values: one row per quantity read from a form-2 indicator cell (指标值).
 - target_quality: one row per promise (表1/表2 targets, every indicator slot incl. empty ones) with flags.
@@ -43,18 +43,16 @@ from decimal import Decimal
 
 NUMBER = r"\d+(?:\.\d+)?"
 MONEY_UNIT = r"万元|元|万(?=[/／])"  # bare 万 only when a rate follows: "10万/年"
-COUNT_UNIT = (r"人次|人|名|个(?!月|工作日)|张|户|家|所|项|次|台|辆|套|处|间|件|场|床|位"
-              r"|平方米|公里|公顷|亩|吨|座|条")  # the last ones: lengths, areas and works of the standard forms
+COUNT_UNIT = r"人次|人|名|个(?!月|工作日)|张|户|家|所|项|次|台|辆|套|处|间|件|场|床|位|平方米|公里|公顷|亩|吨|座|条"
 AGE_UNIT = r"周岁|岁"
 PERCENT_UNIT = r"[%％]"
 ANY_UNIT = rf"{MONEY_UNIT}|{PERCENT_UNIT}|{AGE_UNIT}|{COUNT_UNIT}"
 PERIODS = ("季度", "年", "月", "季", "周", "日", "天")  # the rest of a rate's parts say per whom/what
 RATE_PART = r"季度|年|月|季|周|日|天|人次|人|户|床|张|次|个|名"
 RATE = rf"[/／](?:{RATE_PART})(?:[/／.·・](?:{RATE_PART}))*"  # /月/人, /月.人, /人·年, /年
-# The standard forms' 指标性质 signs (≥ ≤, also typed ≧ ≦, ＞ ＜) bound a number like the words do.
 LOW_WORDS = ("不少于", "不低于", "至少", "最低", "超过", "高于", "以上", "起", "≥", "≧", "＞", ">")  # a lower bound
 HIGH_WORDS = ("不超过", "不高于", "最多", "最高", "低于", "少于", "以下", "以内", "封顶", "≤", "≦", "＜", "<")  # upper
-PREFIX_BOUND = "不少于|不低于|不超过|不高于|至少|最多|最高|最低|超过|高于|低于|少于|≥|≧|＞|>|≤|≦|＜|<"
+PREFIX_BOUND = "不少于|不低于|不超过|不高于|至少|最多|最高|最低|超过|高于|低于|少于|≥|≧|＞|>|≤|≦|＜|<"  # signs: standard forms
 SUFFIX_BOUND = "以上|以下|以内|封顶|起"
 DASH = r"-|－|—|–|~|～|至|到"
 NOT_MID_NUMBER = r"(?<![\d.])"
@@ -323,84 +321,3 @@ def same_as_annual(period_target, annual_target):
     if is_empty(period_target) or is_empty(annual_target):
         return 0
     return int(period_target.strip() == annual_target.strip())
-
-
-# ---------------------------------------------------------------------------
-# Rows of the two derived tables
-# ---------------------------------------------------------------------------
-
-def text_or_none(number):
-    return None if number is None else str(number)
-
-
-def value_rows(indicators):
-    """indicator_values rows for performance_indicators rows (dicts)."""
-    rows = []
-    for indicator in indicators:
-        for number, q in enumerate(parsed(indicator["指标值"]), 1):
-            rows.append({
-                "id": f"{indicator['id']}-{number}", "指标_id": indicator["id"], "专项_id": indicator["专项_id"],
-                "支出方向_id": indicator["支出方向_id"], "年度": indicator["年度"], "部门": indicator["部门"],
-                "二级指标": indicator["二级指标"], "序号": number, "类型": q.kind, "数值": text_or_none(q.value),
-                "下限": text_or_none(q.low), "上限": text_or_none(q.high), "单位": q.unit, "周期": q.period,
-                "每": q.per, "限定": q.qualifier,
-                "数值_元": q.yuan(q.value) if isinstance(q.value, Decimal) else None,
-                "下限_元": q.yuan(q.low), "上限_元": q.yuan(q.high),
-                "原文片段": q.fragment, "起始位置": q.start, "说明": q.note})
-    return rows
-
-
-def promises(fund, directions, indicators_of):
-    """A fund's promises in form order: (id, 来源, 字段, text, 支出方向_id, indicator row, annual target).
-    directions: this fund's directions; indicators_of: 支出方向_id (a standard project: its 专项_id) -> its
-    indicator rows. A standard project's promises: its 中期目标 and 年度目标 (来源 目标表), then each indicator row
-    as the form states it, mid-term half first (字段: the 三级指标 name, or the 二级 one where it has none)."""
-    if fund["版式"] == "标准":
-        yield f"{fund['id']}-t-period", "目标表", "实施期绩效目标", fund["实施期绩效目标"], None, None, fund["年度绩效目标"]
-        yield f"{fund['id']}-t-annual", "目标表", "年度绩效目标", fund["年度绩效目标"], None, None, None
-        for i in indicators_of.get(fund["id"], []):
-            yield i["id"], "指标", i["三级指标"] or i["二级指标"], i["指标值"], None, i, None
-        return
-    yield f"{fund['id']}-t1-period", "表1", "实施期绩效目标", fund["实施期绩效目标"], None, None, fund["年度绩效目标"]
-    yield f"{fund['id']}-t1-annual", "表1", "年度绩效目标", fund["年度绩效目标"], None, None, None
-    for d in directions:
-        yield f"{d['id']}-t2-period", "表2", "实施期绩效目标", d["实施期绩效目标"], d["id"], None, d["年度绩效目标"]
-        yield f"{d['id']}-t2-annual", "表2", "年度绩效目标", d["年度绩效目标"], d["id"], None, None
-        for i in indicators_of.get(d["id"], []):
-            yield i["id"], "指标", i["二级指标"], i["指标值"], d["id"], i, None
-
-
-def quality_rows(funds, directions, indicators):
-    """target_quality rows: per fund its form-1 targets, then per direction its form-2 targets and nine slots."""
-    directions_of, indicators_of = {}, {}  # grouped once, so the work grows linearly with the data
-    for d in directions:
-        directions_of.setdefault(d["专项_id"], []).append(d)
-    for i in indicators:
-        indicators_of.setdefault(i["支出方向_id"] or i["专项_id"], []).append(i)
-    rows = []
-    for fund in funds:
-        for position, (row_id, source, field, text, direction_id, indicator, annual) in enumerate(
-                promises(fund, directions_of.get(fund["id"], []), indicators_of), 1):
-            measurable, basis = measurability(text)
-            rows.append({
-                "id": row_id, "年度": fund["年度"], "部门": fund["部门"], "专项_id": fund["id"],
-                "支出方向_id": direction_id, "指标_id": indicator["id"] if indicator else None, "序号": position,
-                "来源": source, "字段": field, "一级指标": indicator["一级指标"] if indicator else None,
-                "原文": None if is_empty(text) else text, "可衡量": measurable, "衡量依据": basis,
-                "未填写": int(is_empty(text)),
-                # only a period target (实施期绩效目标) can repeat the annual one
-                "与年度目标相同": None if field != "实施期绩效目标" else same_as_annual(text, annual),
-                "仅复述专项": restates_fund(text, fund["专项名称"]),
-                "未解析数字": "、".join(digits for digits, _ in unparsed_numbers(text)) or None})
-    return rows
-
-
-def indicator_tables(tables):
-    """{indicator_values, target_quality: rows} from the normalised tables (lists of dicts)."""
-    funds = sorted(tables["special_funds"], key=lambda f: (f["年度"], f["部门"], f["序号"]))
-    directions = sorted(tables["expenditure_directions"], key=lambda d: d["id"])
-    # form order: three-form cells by direction and slot; a standard project's rows mid-term half first (中期 < 年度)
-    indicators = sorted(tables["performance_indicators"],
-                        key=lambda i: (i["支出方向_id"] or "", i["专项_id"], i["期别"] != "中期", i["顺序"]))
-    values = value_rows(indicators)
-    return {"indicator_values": values, "target_quality": quality_rows(funds, directions, indicators)}
