@@ -78,7 +78,7 @@ def ends_form(texts, ragged):
     """The row is past the form: the next project, the 总分 row, or (a line of a text copy holding one cell at its
     start) the page's own text. A template row (指标2：) or a row of one value after empty cells is not."""
     filled = [spec.key(t) for t in texts if t.strip()]
-    if any(k in (spec.PROJECT_START, "总分") for k in filled):
+    if any(spec.starts_project(k) or k == "总分" for k in filled):
         return True
     if len(filled) != 1:
         return False

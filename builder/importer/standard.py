@@ -43,7 +43,7 @@ def find(tokens, start, end, test):
 def recognise(blocks, source):
     """[Project]; ImportFailed naming what is missing or wrong."""
     tokens = stream(blocks)
-    starts = [i for i, t in enumerate(tokens) if t.key == spec.PROJECT_START]
+    starts = [i for i, t in enumerate(tokens) if spec.starts_project(t.key)]
     problems, projects = [], []
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
@@ -82,8 +82,10 @@ def read_project(blocks, tokens, before, start, end, source, problems):
                                 "check that the document (or the copy of the page) is complete."))
         return None
     for i in range(start, funding_at):
-        column = spec.FIELDS.get(tokens[i].key)
-        if column and column not in project.fields and i + 1 < funding_at:
+        column, inline = spec.FIELDS.get(tokens[i].key), spec.inline_field(tokens[i].text)
+        if inline and inline[0] not in project.fields:
+            project.fields[inline[0]] = inline[1]  # label and value in one cell
+        elif column and column not in project.fields and i + 1 < funding_at:
             project.fields[column] = tokens[i + 1].text
     project.fields.setdefault("项目名称", "")
     unit = spec.FUNDING.match(tokens[funding_at].key)[1] or unit_line(tokens, before, start)

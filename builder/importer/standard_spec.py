@@ -58,3 +58,16 @@ DECIMALS = {"万元": 6, "元": 2}  # to the 分
 
 def key(text):
     return normalise(text).rstrip(":")
+
+
+def starts_project(label_key):
+    """项目名称 as a label, or 项目名称：… with its value in the same cell."""
+    return label_key == PROJECT_START or label_key.startswith(PROJECT_START + ":")
+
+
+def inline_field(text):
+    """(column, value) of a cell holding a header label and its value ("项目名称：道路清扫"), else None."""
+    label, colon, value = re.sub(r"\s+", "", text).replace("：", ":").partition(":")
+    if colon and value and label in FIELDS:
+        return FIELDS[label], re.split(r"[:：]", text, maxsplit=1)[1].strip()
+    return None

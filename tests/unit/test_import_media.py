@@ -627,3 +627,18 @@ def test_a_page_saved_as_a_single_file(capsys, data, tmp_path):
     assert code == 0, err
     for name in FILES:
         assert (data / "2031" / name).read_bytes() == reference(name, "2031/shili-jiaotong/page.mhtml"), name
+
+
+def test_header_labels_and_values_in_one_cell(capsys, data, tmp_path):
+    """A page that writes the header block as lines "项目名称：农村公路养护" (full- or half-width colon)."""
+    text = SAMPLE_TEXT.replace("项目名称\t农村公路养护", "项目名称：农村公路养护").replace(
+        "主管部门及代码\t[518003]示例区交通运输局\t实施单位\t示例区农村公路管理站",
+        "主管部门及代码: [518003]示例区交通运输局\n实施单位：示例区农村公路管理站")
+    copy = tmp_path / "inline.txt"
+    copy.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 0, err
+    project = rows(data / "2031" / "projects.csv")[0]
+    assert (project["项目名称"], project["主管部门及代码"], project["实施单位"], project["项目属性"]) == (
+        "农村公路养护", "[518003]示例区交通运输局", "示例区农村公路管理站", "运转类")
+    assert len(rows(data / "2031" / "project_indicators.csv")) == 10
