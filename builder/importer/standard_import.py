@@ -3,7 +3,8 @@ under source/<year>/<部门编码>/<its name>, and data/<year>/{projects,project
 all or nothing.
 
 A department has several documents a year: 序号 continues after the projects it already has. The rows of a
-document are known by 原始文件; importing the same document again needs --force and replaces its rows (same 序号, now at the end of each file).
+document are known by 原始文件; importing the same document again needs --force and replaces its rows (same 序号,
+now at the end of each file).
 """
 import csv
 import io
