@@ -32,19 +32,12 @@ def read_indicators(blocks, tokens, at, end, project, problems):
                                 "三级指标 column header."))
         return
     leaf = rows[leaf_index]
-    if ragged:
+    if ragged:  # the 一级 column first, whether the header row names it or not
         tops = [n for n, c in enumerate(leaf) if spec.key(c.text) == spec.TOP_HEADER]
-        leaf = leaf[tops[0]:] if tops else [None] + leaf
-        width = len(leaf)
-        body = rows[leaf_index + 1:]
-        cut = next((n for n, row in enumerate(body) if ends_form([c.text for c in row], True)), len(body))
-        rows = align(body[:cut], width)  # the end is found before cells are carried down into the rows
-        top_col = 0
+        leaf, top_col = (leaf[tops[0]:] if tops else [None] + leaf), 0
     else:
-        width = len(leaf)
-        top_col = next((n for n in range(width) if any(r[n] and spec.key(r[n].text) == spec.TOP_HEADER
-                                                       for r in rows[:leaf_index + 1])), None)
-        rows = rows[leaf_index + 1:]
+        top_col = next((n for n in range(len(leaf)) if any(r[n] and spec.key(r[n].text) == spec.TOP_HEADER
+                                                           for r in rows[:leaf_index + 1])), None)
     halves = []
     for n, cell in enumerate(leaf):
         column = spec.LEAVES.get(spec.key(cell.text)) if cell is not None and n != top_col else None
@@ -52,11 +45,19 @@ def read_indicators(blocks, tokens, at, end, project, problems):
             halves.append({})
         if column and column not in halves[-1]:
             halves[-1][column] = n
+    if not halves:
+        problems.append(Problem(tokens[at].origin, "找到“绩效指标”，但表头中没有“二级指标”“三级指标”“指标值”等列。",
+                                "Found 绩效指标 but its header names none of the columns 二级指标, 三级指标, 指标值."))
+        return
+    body = rows[leaf_index + 1:]
+    if ragged:
+        cut = next((n for n, row in enumerate(body) if ends_form([c.text for c in row], True)), len(body))
+        body = align(body[:cut], len(leaf), len(halves), problems)  # the end is found before cells are carried down
     names = [spec.HALVES[t.key] for t in tokens[at:end] if t.key in spec.HALVES][:len(halves)]
     if len(names) != len(halves):
         names = ["中期", "年度"][-len(halves):] if len(halves) <= 2 else [f"第{n}组" for n in range(1, len(halves) + 1)]
     order, top = {}, ""
-    for row in rows:
+    for row in body:
         texts = [c.text if c is not None else "" for c in row]
         if not ragged and ends_form(texts, False):
             break
@@ -88,9 +89,12 @@ def ends_form(texts, ragged):
             or ragged and bool(texts[0].strip()) and only not in spec.TOP_LEVEL_NAMES and not spec.TEMPLATE.match(only))
 
 
-def align(rows, width):
-    """Ragged rows placed on `width` columns: a row that starts with a 一级 name is read from the left, any other
-    from the right, with the cells its line left out (merged from above) carried down from the row above."""
+def align(rows, width, halves, problems):
+    """Ragged rows placed on `width` columns (the 一级 column, then `halves` halves of equal width). A line leaves
+    out the cells merged from above (the 一级, in a one-half form perhaps the 二级), which are carried down from the
+    row above, and may end early, without its empty halves. Any other length cannot be placed: copying a page
+    splits a cell with line breaks over several lines, and such a document is refused rather than read wrong."""
+    half = (width - 1) // halves
     out, above = [], [None] * width
     for row in rows:
         cells = list(row)
@@ -99,14 +103,35 @@ def align(rows, width):
             cells = cells[extra:]  # the empty cells under a 绩效指标 column that the header row has
         elif extra > 0 and not any(c.text.strip() for c in cells[width:]):
             cells = cells[:width]  # empty cells after the last column
-        if cells and spec.key(cells[0].text) in spec.TOP_LEVEL_NAMES and len(cells) < width:
-            placed = cells + [None] * (width - len(cells))
-        else:
-            cells = cells[-width:]
-            placed = above[:width - len(cells)] + cells
+        placed = place(cells, width, halves, half, above)
+        if placed is None:
+            if not any(c.text.strip() for c in cells):
+                continue
+            problems.append(Problem(cells[0].origin, f"这一行有{len(cells)}个单元格，绩效指标的表头有{width}列，无法对齐："
+                                    "复制网页时，单元格里的换行可能把一行拆成了几行。请用原件（Excel、Word、PDF 或网页）导入，"
+                                    "或把拆开的行合回一行。", f"This line has {len(cells)} cells but the indicators' "
+                                    f"header has {width} columns, so it cannot be placed: copying the page may have "
+                                    "split a row at a cell's line breaks. Import the document itself (Excel, Word, PDF "
+                                    "or the web page), or join the lines again."))
+            return out
         out.append(placed)
         above = placed
     return out
+
+
+def place(cells, width, halves, half, above):
+    """The row on `width` columns, or None if its length fits no way a row is written (see align)."""
+    count = len(cells)
+    starts_top = bool(cells) and spec.key(cells[0].text) in spec.TOP_LEVEL_NAMES
+    if count == width:
+        return cells
+    if count == width - 1 or halves == 1 and count == width - 2:  # the 一级 (and 二级) merged from above
+        return above[:width - count] + cells
+    if starts_top and (count - 1) % half == 0:  # a 一级 and whole halves, the empty halves left off the line
+        return cells + [None] * (width - count)
+    if not starts_top and count and count % half == 0:  # whole halves under the 一级 above, the rest left off
+        return above[:1] + cells + [None] * (width - 1 - count)
+    return None
 
 
 def lines_to_rows(tokens):

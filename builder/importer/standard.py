@@ -96,7 +96,7 @@ def read_project(blocks, tokens, before, start, end, source, problems):
         return None
     project.fields["资金单位"] = unit
     read_funding(tokens[funding_at + 1:targets_at], unit, project, problems)
-    read_targets(tokens[targets_at + 1:indicators_at], project)
+    read_targets(tokens[targets_at + 1:indicators_at], project, problems)
     read_indicators(blocks, tokens, indicators_at, end, project, problems)
     return project
 
@@ -206,7 +206,7 @@ def text_of(heading, tokens):
     return next((t.text for t in right if t.key), "")
 
 
-def read_targets(tokens, project):
+def read_targets(tokens, project, problems):
     """Each heading (中期目标（…）, 年度目标) and its text: placed, the cell under or beside it; in a text copy, the
     headings then their texts in the same order, or each heading followed by its text."""
     headings = [(i, t) for i, t in enumerate(tokens) if spec.MID_TARGET.match(t.key) or spec.YEAR_TARGET.match(t.key)]
@@ -216,7 +216,14 @@ def read_targets(tokens, project):
     elif headings and all(i == n for n, (i, _) in enumerate(headings)):  # all headings first
         rest = tokens[len(headings):]
         filled = [t for t in rest if t.key]
-        if len(filled) >= len(headings):  # empty cells beside the texts are not texts
+        if len(filled) > len(headings):
+            problems.append(Problem(filled[len(headings)].origin, f"总体目标下的文字比标题多（多出“{filled[len(headings)].text[:20]}”）："
+                                    "复制网页时，单元格里的换行可能把一格拆成了几行。请用原件（Excel、Word、PDF 或网页）导入，"
+                                    "或把这一格的文字合回一行。", "There is more text under 总体目标 than headings: copying "
+                                    "the page may have split a cell at its line breaks. Import the document itself "
+                                    "(Excel, Word, PDF or the web page), or join the cell's lines again."))
+            return
+        if len(filled) == len(headings):  # empty cells beside the texts are not texts
             rest = filled
         for n, (_, heading) in enumerate(headings):
             texts[heading.key] = (heading, rest[n].text if n < len(rest) else "")

@@ -642,3 +642,35 @@ def test_header_labels_and_values_in_one_cell(capsys, data, tmp_path):
     assert (project["项目名称"], project["主管部门及代码"], project["实施单位"], project["项目属性"]) == (
         "农村公路养护", "[518003]示例区交通运输局", "示例区农村公路管理站", "运转类")
     assert len(rows(data / "2031" / "project_indicators.csv")) == 10
+
+
+@pytest.mark.parametrize("old, new, line", [
+    ("危桥全部改造。\t完成", "危桥全部\n改造。\t完成", "第18行"),
+    ("日常养护里程\t930公里", "日常养护\n里程\t930公里", "第20行"),
+], ids=["a target split", "an indicator row split"])
+def test_a_copy_that_split_a_cell_at_its_line_break_is_refused(capsys, data, tmp_path, old, new, line):
+    """Copying a page puts a cell's line breaks into the text: the row can no longer be told, so it is refused with
+    the line named rather than read wrong."""
+    copy = tmp_path / "split.txt"
+    copy.write_text(SAMPLE_TEXT.replace(old, new), encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 1 and line in err and "换行" in err and "line breaks" in err
+    assert not (data / "2031").exists()
+
+
+def test_a_text_row_that_starts_with_a_second_level_named_like_a_first_level(capsys, data, tmp_path):
+    """成本指标 is a 一级 name on newer forms and a 二级 on this one: a line of six cells is a row under the 一级
+    above (产出指标), and one ending early is the mid half alone."""
+    text = SAMPLE_TEXT.replace("质量指标\t优良中等路率\t≥80%\t质量指标\t优良中等路率\t≥80%",
+                               "成本指标\t单公里成本\t≤1.2万元\t成本指标\t单公里成本\t≤1.2万元").replace(
+        "\t\t\t成本指标\t每公里养护成本\t≤1.2万元", "时效指标\t完成时间\t2033年底")
+    copy = tmp_path / "cost.txt"
+    copy.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 0, err
+    found = [(r["期别"], r["一级指标"], r["二级指标"], r["三级指标"], r["指标值"])
+             for r in rows(data / "2031" / "project_indicators.csv")]
+    assert ("中期", "产出指标", "成本指标", "单公里成本", "≤1.2万元") in found
+    assert ("年度", "产出指标", "成本指标", "单公里成本", "≤1.2万元") in found
+    assert ("中期", "产出指标", "时效指标", "完成时间", "2033年底") in found
+    assert len(found) == 10
