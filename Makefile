@@ -78,8 +78,8 @@ import: $(if $(SOURCE),$(VENV)/.installed,import-needs-source)
 	$(BIN)/python -m builder.importer "$(SOURCE)" --data $(DATA_DIR) $(if $(FORCE),--force)
 
 import-needs-source:
-	@echo "请指定要导入的文件：make import SOURCE=文件路径 [FORCE=1]" >&2
-	@echo "Give the document to import: make import SOURCE=path/to/file [FORCE=1]" >&2
+	@echo "请指定要导入的文件或文件夹：make import SOURCE=文件或文件夹 [FORCE=1]" >&2
+	@echo "Give the document or folder to import: make import SOURCE=path/to/file-or-folder [FORCE=1]" >&2
 	@exit 2
 
 # Deploy an existing release, unchanged, after checking it against its SHA256SUMS: make deploy RELEASE=dist/<version>

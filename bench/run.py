@@ -24,6 +24,7 @@ from string import Template
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import builds  # noqa: E402
+import import_many  # noqa: E402
 import pages  # noqa: E402
 import report  # noqa: E402
 from measure import COMMANDS, LOADS, Server, fetch, free_port, log, measure, quote, run_measured, side_by_side  # noqa: E402,E501
@@ -183,6 +184,9 @@ def main():
     r["build"] = {"2019": builds.timed_build(PYTHON, ROOT / "data", ROOT / "source", work / "site2019"),
                   "big": builds.timed_build(PYTHON, data, source, work / "site")}
     log(f"build: {json.dumps(r['build'], ensure_ascii=False)}")
+    r["import"] = import_many.bench(work / "import")  # make import of a county's year: 1,000 documents, mixed media
+    log(f"import: {json.dumps(r['import'], ensure_ascii=False)}")
+    shutil.rmtree(work / "import")
     r["baseline"] = builds.baseline((work / "site").resolve(), work / "baseline")
     log(f"baseline: {r['baseline']}")
     r["counts"] = {"big": builds.table_counts(work / "site" / "budget.db"),

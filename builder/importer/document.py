@@ -22,9 +22,13 @@ class Origin:
     line: int = 0  # text rendering: 1-based line number
     sheet: str = ""  # workbook: sheet name and cell such as C7
     cell: str = ""
+    place: str = ""  # any other medium: where a person finds it, in Chinese and in English
+    place_en: str = ""  # ("第2页 第14行" / "page 2, line 14"; "表3 第4行第2格" / "table 3, row 4, cell 2")
 
     @property
     def zh(self):
+        if self.place:
+            return f"{self.file} {self.place}"
         if self.line:
             return f"{self.file} 第{self.line}行"
         if self.sheet:
@@ -33,6 +37,8 @@ class Origin:
 
     @property
     def en(self):
+        if self.place:
+            return f"{self.file} {self.place_en or self.place}"
         if self.line:
             return f"{self.file} line {self.line}"
         if self.sheet:

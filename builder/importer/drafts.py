@@ -9,8 +9,11 @@ from .. import contract
 from ..amounts import parse_amount
 from .document import Problem
 
-# The files of data/<year>/ and their columns, in file order, as contract.yml declares them.
-COLUMNS = {name: contract.columns_of(name) for name in contract.year_files()}
+# The files of data/<year>/ this layout writes and their columns, in file order, as contract.yml declares them:
+# the three forms' files and the files of no layout (notes.csv).
+THREE_FORMS = "三表"
+COLUMNS = {name: contract.columns_of(name) for name, spec in contract.year_files().items()
+           if spec.get("layout") in (None, THREE_FORMS)}
 # The column that names the department in each file (form 3's own form says 部门名称).
 DEPARTMENT_COLUMN = {name: contract.department_column(name) for name in COLUMNS}
 AMOUNT_COLUMNS = {name: contract.columns_of(name, "amount") for name in COLUMNS}

@@ -31,9 +31,11 @@ class Part:
 
 def decode(raw, source):
     if b"\x00" in raw:
-        raise ImportFailed([Problem(Origin(source), "这不是文本文件（可能是 UTF-16 的“Unicode 文本”或其他二进制文件）。"
-                                    "请提供 UTF-8 文本或 .xlsx 工作簿。", "This is not a text file (perhaps UTF-16 "
-                                    "'Unicode Text' or another binary file). Give a UTF-8 text or an .xlsx workbook.")])
+        raise ImportFailed([Problem(Origin(source), "这不是文本文件（可能是 UTF-16 的“Unicode 文本”或其他二进制文件），"
+                                    "也不是能识别的 Excel、Word、PDF 或网页。请提供原件（.xlsx .xls .docx .pdf .html）或 UTF-8 文本。",
+                                    "This is not a text file (perhaps UTF-16 'Unicode Text' or another binary file), nor "
+                                    "a recognised Excel, Word, PDF or web page. Give the document (.xlsx .xls .docx .pdf "
+                                    ".html) or a UTF-8 text.")])
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
