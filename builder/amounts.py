@@ -41,10 +41,16 @@ FEN_PER = {"元": 100, "万元": 1000000}  # 1 元 = 100 分; 1 万元 = 1,000,0
 DECIMALS = {"元": 2, "万元": 6}  # the finest figure that is still a whole 分 in each unit
 
 
+# What a form prints in an amount cell that does not apply (e.g. no mid-term funds): kept as printed, no amount.
+NOT_APPLICABLE = {"-", "—", "——", "–", "/", "无"}
+
+
 def parse_money(text):
-    """A money cell of the standard layout as a Decimal, whatever its unit: '972000.50', '1,260', '１２６０'.
-    Raises ValueError((zh, en)) saying what to fix."""
+    """A money cell of the standard layout as a Decimal, whatever its unit: '972000.50', '1,260', '１２６０'; None for
+    a dash or 无 (kept as printed in _原文). Raises ValueError((zh, en)) saying what to fix."""
     normalised = unicodedata.normalize("NFKC", text).replace(" ", "").strip()
+    if normalised in NOT_APPLICABLE:
+        return None
     normalised = normalised.removesuffix("万元").removesuffix("元")
     if THOUSANDS.match(normalised):
         normalised = normalised.replace(",", "")
@@ -62,6 +68,8 @@ def fen(text, unit):
     if not text.strip():
         return None
     amount = parse_money(text)
+    if amount is None:
+        return None
     exact = amount * FEN_PER[unit]
     if exact != exact.to_integral_value():
         raise ValueError((f"“{text}”比1分还细：单位为{unit}时最多{DECIMALS[unit]}位小数。请对照原表改正（原表如此，请核实单位）。",

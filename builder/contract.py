@@ -104,23 +104,37 @@ def inputs():
     return load()["inputs"]
 
 
-def year_files():
-    """{file name: spec} of the files a year folder may hold, in contract order."""
+def all_year_files():
+    """{file name: spec} of every file a year folder may hold (both layouts), in contract order."""
     return {name: spec for name, spec in inputs().items() if spec["in"] == "year"}
+
+
+def year_files(layout=LAYOUTS[0]):
+    """{file name: spec} of a year folder in one layout (by default 三表, the three forms: what the importer of that
+    layout drafts and bench/generate.py writes) with the files of no layout (notes.csv), in contract order."""
+    return {name: spec for name, spec in all_year_files().items() if spec.get("layout") in (None, layout)}
 
 
 def layout_files(layout):
     """The year files of one layout (三表 or 标准), in contract order."""
-    return [name for name, spec in year_files().items() if spec.get("layout") == layout]
+    return [name for name, spec in all_year_files().items() if spec.get("layout") == layout]
 
 
 def files_of_year(year_dir):
-    """The year files this year folder must hold: every file of each layout it has any file of (a year may use one
-    layout or both), and the files of no layout (notes.csv). A folder with no layout's file is held to 三表, the
-    layout every earlier year used, so its messages name the files it lacks."""
-    present = {path.name for path in Path(year_dir).glob("*.csv")}
+    """The year files this year folder must hold: every file of each layout it has rows in (a year may use one
+    layout or both), and the files of no layout (notes.csv). A file of a layout with only its header (the importer
+    drafts every file) does not make a year use that layout. A folder without rows of any layout is held to 三表,
+    the layout every earlier year used, so its messages name the files it lacks."""
+    present = {path.name for path in Path(year_dir).glob("*.csv") if has_rows(path)}
     used = [layout for layout in LAYOUTS if present & set(layout_files(layout))] or [LAYOUTS[0]]
-    return {name: spec for name, spec in year_files().items() if spec.get("layout") in (None, *used)}
+    return {name: spec for name, spec in all_year_files().items() if spec.get("layout") in (None, *used)}
+
+
+def has_rows(path):
+    """Whether a CSV has a line with a cell after its header (read only as far as that line)."""
+    with open(path, "rb") as handle:
+        lines = (line for line in handle if line.strip(b"\r\n\t ,\xef\xbb\xbf"))
+        return next(lines, None) is not None and next(lines, None) is not None
 
 
 def data_files():

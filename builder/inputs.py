@@ -73,7 +73,7 @@ def check_year(year_dir, departments, problems, notices, on_row=None, filed=None
                 keys.check(row)
             links.check(name, row)
             counts[name] = counts.get(name, 0) + 1
-            if filed is not None:
+            if filed is not None and name in Filed.FILES:
                 filed.see(name, row, spec.get("layout"))
             if on_row is not None and not (problems or cells.failed() or links.broken()
                                            or any(keys.problems for keys in duplicates)):
@@ -83,7 +83,7 @@ def check_year(year_dir, departments, problems, notices, on_row=None, filed=None
         notices.extend(cells.notices)
         for keys in duplicates:
             problems.extend(keys.problems)
-    known = contract.year_files()
+    known = contract.all_year_files()
     for extra in sorted(year_dir.glob("*.csv")):
         if extra.name not in known:
             problems.append(Problem(str(extra), 0, "", "未知的文件名。应为：" + "、".join(known) + "。",

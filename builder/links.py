@@ -15,7 +15,7 @@ EXCERPT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万元")
 def check_links(files, problems):
     """files: {file name: [Row]} of one year."""
     links = YearLinks()
-    for name in contract.year_files():
+    for name in contract.all_year_files():
         for row in files[name]:
             links.check(name, row)
     problems.extend(links.problems())
@@ -32,7 +32,8 @@ class YearLinks:
         self.output_text = {}  # 部门名称 -> form 3's 产出指标 cell
         self.breakdown = []
         self.units = {}  # (部门, 序号) -> 资金单位 of a standard-layout project, for its funding rows
-        files = contract.year_files()
+        self.three_form = set()  # departments with form-1 rows this year
+        files = contract.all_year_files()
         self.incoming = {name: links_to(name) for name in files}
         self.outgoing = {name: list(enumerate(spec.get("links", []))) for name, spec in files.items()}
         self.numbers = {name: set(contract.columns_of(name, "integer")) for name in files}
@@ -50,7 +51,14 @@ class YearLinks:
             self.output_text[row.values["部门名称"]] = row.values["产出指标"]
         elif name == "form3_department_expenditures.csv":
             self.check_breakdown(row)
+        elif name == "form1_special_funds.csv":
+            self.three_form.add(row.values["部门"])
         elif name == "projects.csv":
+            if row.values["部门"] in self.three_form:  # both would be special_funds rows numbered by 序号
+                self.breakdown.append(row.problem("部门", f"“{row.values['部门']}”这一年度已有表1专项资金（三表版式）。同一部门同一年度"
+                                                  "只能用一种版式：请只保留一种，或把另一种放到正确的年度。",
+                                                  f"'{row.values['部门']}' already has form-1 funds (three-form layout) this "
+                                                  "year. A department uses one layout per year: keep one."))
             unit = row.values["资金单位"]
             self.units[(row.values["部门"], row.values["序号"].strip())] = unit
             self.check_fen(row, ("中期资金总额", "年度资金总额"), unit)
@@ -110,7 +118,7 @@ class YearLinks:
     def problems(self):
         """Every broken link, file by file and link by link as contract.yml lists them, then the breakdown."""
         found = []
-        for name, spec in contract.year_files().items():
+        for name, spec in contract.all_year_files().items():
             for number, _ in enumerate(spec.get("links", [])):
                 found += self.found.get((name, number), [])
         return found + self.breakdown
@@ -126,7 +134,7 @@ def link_key(row, columns, numbers):
 
 def links_to(file_name):
     """[((source file, link number), link)] of the links whose target is file_name."""
-    return [((source, number), link) for source, spec in contract.year_files().items()
+    return [((source, number), link) for source, spec in contract.all_year_files().items()
             for number, link in enumerate(spec.get("links", [])) if link["file"] == file_name]
 
 

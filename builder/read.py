@@ -122,6 +122,8 @@ def iter_rows(path, file_name, display_name, problems, notices):
     spec = contract.inputs()[file_name]
     expected = contract.columns_of(file_name)
     if not path.exists():
+        if spec.get("optional"):
+            return
         problems.append(Problem(display_name, 0, "", f"缺少此文件。请补上 {file_name}（列为：{'，'.join(expected)}）。",
                                 f"File is missing. Add {file_name} (columns: {', '.join(expected)})."))
         return

@@ -194,7 +194,8 @@ def write_filings_db(path, data_dir):
     data_dir = Path(data_dir)
     sources = [(data_dir / DEPARTMENTS_FILE, "departments")]
     for year_dir in year_folders(data_dir):
-        sources += [(year_dir / name, name[: -len(".csv")]) for name in contract.files_of_year(year_dir)]
+        sources += [(year_dir / name, name[: -len(".csv")]) for name in contract.files_of_year(year_dir)
+                    if (year_dir / name).exists()]  # an optional file (notes.csv) may be absent
     with tempfile.TemporaryDirectory() as scratch:
         for source, table in sources:
             header, rows = filed_rows(source)

@@ -1,6 +1,7 @@
 """/documents: the original documents (source_documents table), each also readable as a page.
 
-The files themselves are served at /source/<年度>/<部门编码>.<格式> as published; text files are declared UTF-8 there
+The files themselves are served at /source/<年度>/<部门编码>.<格式> (or /source/<年度>/<部门编码>/<文件名>, the name
+as downloaded, often Chinese) as published; text files are declared UTF-8 there
 (a browser would otherwise guess another encoding and show 2019å¹´…). /documents/<年度>/<部门编码> shows a text
 document as a page that reads well on a phone.
 """
@@ -44,6 +45,10 @@ def asgi_wrapper():
         async def declare_utf8(scope, receive, send):
             if scope["type"] != "http" or not scope["path"].startswith(("/source/", "/downloads/")):
                 return await app(scope, receive, send)
+            # Datasette routes by the raw (percent-encoded) path and would look for a file named "2021%E5%B9%B4…";
+            # a document filed under its downloaded Chinese name is found by the decoded path (the static handler
+            # still keeps every request inside its folder).
+            scope = {key: value for key, value in scope.items() if key != "raw_path"}
 
             async def send_with_charset(message):
                 if message["type"] == "http.response.start":

@@ -18,7 +18,8 @@ DEPARTMENT_YEARS = "select 年度 from department_years where 部门 = ? order b
 YEARS = "select distinct 年度 from department_years order by 年度 desc"
 LIST = ("select * from department_years where 年度 = ? "
         "order by 资金总额_元 desc nulls last, 部门编码 limit ?")
-TOTALS = ("select count(*) as count, coalesce(sum(资金总额_元), 0) as total, coalesce(sum(专项合计_元), 0) as funds_total "
+TOTALS = ("select count(*) as count, coalesce(sum(资金总额_元), 0) as total, count(资金总额_元) as budgets, "
+          "coalesce(sum(专项合计_元), 0) as funds_total "
           "from department_years where 年度 = ?")
 
 
@@ -50,7 +51,7 @@ def department_page(conn, department, request, saved_queries):
         return None
     year = wanted_year(request, years)
     budget = first(conn, "select * from department_budgets where 年度 = ? and 部门 = ?", [year, department])
-    funds = rows(conn, "select id, 序号, 专项名称, 支出方向, 资金总额_元 from special_funds where 年度 = ? and 部门 = ? "
+    funds = rows(conn, "select id, 序号, 专项名称, 支出方向, 资金总额_元, 版式 from special_funds where 年度 = ? and 部门 = ? "
                        "order by 资金总额_元 desc, 序号", [year, department])
     categories = rows(conn, "select id, 支出类别, 金额_元 from department_expenditures where 年度 = ? and 部门 = ? "
                             "order by 金额_元 desc, 序号", [year, department])
@@ -73,8 +74,9 @@ def department_page(conn, department, request, saved_queries):
         "discontinued": [{"专项名称": f["专项名称"], "上年_id": f["id"], "上年_元": f["金额_元"]} for f in stopped],
         "department_years": years, "year": year, "department": department,
         "budget": budget,
-        "funds": funds, "funds_total": sum(f["资金总额_元"] for f in funds),
-        "funds_largest": max([f["资金总额_元"] for f in funds] or [0]),
+        "funds": funds, "funds_total": sum(f["资金总额_元"] or 0 for f in funds),
+        "standard": any(f["版式"] == "标准" for f in funds),  # the year's projects come from 项目支出绩效目标表
+        "funds_largest": max([f["资金总额_元"] or 0 for f in funds] or [0]),
         "categories": categories, "categories_total": sum(c["金额_元"] for c in categories),
         "categories_largest": max([c["金额_元"] for c in categories] or [0]),
         "source_document": document,

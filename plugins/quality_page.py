@@ -7,7 +7,8 @@ from datasette.utils.asgi import Response
 COUNTS = """count(*) as 栏数, sum(q.未填写 = 0) as 已填写, sum(q.可衡量) as 可衡量,
   sum(q.未填写 = 0 and q.可衡量 = 0) as 无法核对, sum(q.未填写) as 未填写,
   coalesce(sum(q.与年度目标相同), 0) as 目标相同, sum(q.仅复述专项) as 仅复述专项"""
-SOURCES = {"表1": "表1 汇总表的绩效目标", "表2": "表2 支出方向表的绩效目标", "指标": "表2 的绩效指标栏"}
+SOURCES = {"表1": "表1 汇总表的绩效目标", "表2": "表2 支出方向表的绩效目标", "目标表": "项目支出绩效目标表的总体目标",
+           "指标": "绩效指标（表2 的指标栏；项目表的三级指标）"}
 # The saved queries (metadata.yml) this page points to, in the order shown.
 QUERIES = ["checkable_promises_per_department", "checkable_promises_per_fund", "unmeasurable_promises",
            "empty_indicator_slots", "fund_parsed_values", "per_beneficiary_estimate"]

@@ -51,6 +51,9 @@ async def site_paths(datasette):
     paths += [f"/forms/{r[0]}/{r[1]}/{r[2]}" for r in await budget.execute(
         "select f.年度, d.部门编码, f.表号 from forms f join departments d on d.部门 = f.部门 "
         "order by f.年度 desc, d.部门编码, f.表号")]
+    paths += [f"/forms/{r[0]}/{r[1]}/p{r[2]}" for r in await budget.execute(  # standard layout: one per project
+        "select f.年度, d.部门编码, f.序号 from special_funds f join departments d on d.部门 = f.部门 "
+        "where f.版式 = '标准' order by f.年度 desc, d.部门编码, f.序号")]
     for name, db in datasette.databases.items():
         if name.startswith("_"):
             continue

@@ -12,4 +12,4 @@ select 年度, 部门, 来源, count(*) as 栏数, sum(未填写 = 0) as 已填�
   sum(未填写) as 未填写, sum(与年度目标相同) as 实施期与年度目标相同, sum(仅复述专项) as 仅复述专项
 from promises
 group by 年度, 部门, 来源
-order by 年度, 部门, case 来源 when '表1' then 1 when '表2' then 2 when '指标' then 3 else 4 end
+order by 年度, 部门, case 来源 when '表1' then 1 when '表2' then 2 when '目标表' then 3 when '指标' then 4 else 5 end

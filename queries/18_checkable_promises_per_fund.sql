@@ -1,5 +1,5 @@
 -- title: 每项专项资金有多少承诺可以核对
--- description: 每项专项资金的绩效目标和指标中，可核对的、无法核对的、空着的、前后相同的、只复述专项的各有几条。可选“来源”：表1、表2 或 指标。Checkable promises per fund.
+-- description: 每项专项资金的绩效目标和指标中，可核对的、无法核对的、空着的、前后相同的、只复述专项的各有几条。可选“来源”：表1、表2、目标表 或 指标。Checkable promises per fund.
 with funds as materialized (  -- 先用索引取出所选年度和部门的专项，再连接其他表
   select * from special_funds
   where 年度 in (select 年度 from scope_years where 参数 = :年度) and 部门 in (select 部门 from scope_departments where 参数 = :部门)

@@ -43,18 +43,16 @@ from decimal import Decimal
 
 NUMBER = r"\d+(?:\.\d+)?"
 MONEY_UNIT = r"万元|元|万(?=[/／])"  # bare 万 only when a rate follows: "10万/年"
-COUNT_UNIT = (r"人次|人|名|个(?!月|工作日)|张|户|家|所|项|次|台|辆|套|处|间|件|场|床|位"
-              r"|平方米|公里|公顷|亩|吨|座|条")  # the last ones: lengths, areas and works of the standard forms
+COUNT_UNIT = r"人次|人|名|个(?!月|工作日)|张|户|家|所|项|次|台|辆|套|处|间|件|场|床|位|平方米|公里|公顷|亩|吨|座|条"
 AGE_UNIT = r"周岁|岁"
 PERCENT_UNIT = r"[%％]"
 ANY_UNIT = rf"{MONEY_UNIT}|{PERCENT_UNIT}|{AGE_UNIT}|{COUNT_UNIT}"
 PERIODS = ("季度", "年", "月", "季", "周", "日", "天")  # the rest of a rate's parts say per whom/what
 RATE_PART = r"季度|年|月|季|周|日|天|人次|人|户|床|张|次|个|名"
 RATE = rf"[/／](?:{RATE_PART})(?:[/／.·・](?:{RATE_PART}))*"  # /月/人, /月.人, /人·年, /年
-# The standard forms' 指标性质 signs (≥ ≤, also typed ≧ ≦, ＞ ＜) bound a number like the words do.
 LOW_WORDS = ("不少于", "不低于", "至少", "最低", "超过", "高于", "以上", "起", "≥", "≧", "＞", ">")  # a lower bound
 HIGH_WORDS = ("不超过", "不高于", "最多", "最高", "低于", "少于", "以下", "以内", "封顶", "≤", "≦", "＜", "<")  # upper
-PREFIX_BOUND = "不少于|不低于|不超过|不高于|至少|最多|最高|最低|超过|高于|低于|少于|≥|≧|＞|>|≤|≦|＜|<"
+PREFIX_BOUND = "不少于|不低于|不超过|不高于|至少|最多|最高|最低|超过|高于|低于|少于|≥|≧|＞|>|≤|≦|＜|<"  # signs: standard forms
 SUFFIX_BOUND = "以上|以下|以内|封顶|起"
 DASH = r"-|－|—|–|~|～|至|到"
 NOT_MID_NUMBER = r"(?<![\d.])"
@@ -325,9 +323,7 @@ def same_as_annual(period_target, annual_target):
     return int(period_target.strip() == annual_target.strip())
 
 
-# ---------------------------------------------------------------------------
-# Rows of the two derived tables
-# ---------------------------------------------------------------------------
+# Rows of the two derived tables -------------------------------------------
 
 def text_or_none(number):
     return None if number is None else str(number)
@@ -351,10 +347,8 @@ def value_rows(indicators):
 
 
 def promises(fund, directions, indicators_of):
-    """A fund's promises in form order: (id, 来源, 字段, text, 支出方向_id, indicator row, annual target).
-    directions: this fund's directions; indicators_of: 支出方向_id (a standard project: its 专项_id) -> its
-    indicator rows. A standard project's promises: its 中期目标 and 年度目标 (来源 目标表), then each indicator row
-    as the form states it, mid-term half first (字段: the 三级指标 name, or the 二级 one where it has none)."""
+    """A fund's promises in form order: (id, 来源, 字段, text, 支出方向_id, indicator row, annual target); indicators_of:
+    支出方向_id (standard layout: 专项_id) -> its indicator rows. A standard project: 中期/年度目标, then its rows."""
     if fund["版式"] == "标准":
         yield f"{fund['id']}-t-period", "目标表", "实施期绩效目标", fund["实施期绩效目标"], None, None, fund["年度绩效目标"]
         yield f"{fund['id']}-t-annual", "目标表", "年度绩效目标", fund["年度绩效目标"], None, None, None
@@ -399,8 +393,7 @@ def indicator_tables(tables):
     """{indicator_values, target_quality: rows} from the normalised tables (lists of dicts)."""
     funds = sorted(tables["special_funds"], key=lambda f: (f["年度"], f["部门"], f["序号"]))
     directions = sorted(tables["expenditure_directions"], key=lambda d: d["id"])
-    # form order: three-form cells by direction and slot; a standard project's rows mid-term half first (中期 < 年度)
-    indicators = sorted(tables["performance_indicators"],
+    indicators = sorted(tables["performance_indicators"],  # form order; a standard project's mid-term half first
                         key=lambda i: (i["支出方向_id"] or "", i["专项_id"], i["期别"] != "中期", i["顺序"]))
     values = value_rows(indicators)
     return {"indicator_values": values, "target_quality": quality_rows(funds, directions, indicators)}

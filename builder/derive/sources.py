@@ -71,14 +71,17 @@ class Filed:
     """What the CSVs of data/ hold, for the documents: each (年度, 部门) with rows of the three-form layout, and each
     document a project names (原始文件 -> where it is first named, for messages)."""
 
+    FILES = ("form1_special_funds.csv", "form3_department_budget.csv", "projects.csv")  # the rows it looks at
+
     def __init__(self):
         self.three_form, self.cited = set(), {}
 
     def see(self, file_name, row, layout):
         if layout == "三表" and file_name in ("form1_special_funds.csv", "form3_department_budget.csv"):
-            self.three_form.add((int(row.values["年度"]), row.values.get("部门") or row.values.get("部门名称")))
+            # as filed: a row with a bad 年度 is reported by the cell checks, and the build stops before documents
+            self.three_form.add((row.values["年度"], row.values.get("部门") or row.values.get("部门名称")))
         elif file_name == "projects.csv":
             self.cited.setdefault(row.values["原始文件"], (row.file, row.line))
 
     def has(self, relative, year, department, nested):
-        return relative in self.cited if nested else (year, department) in self.three_form
+        return relative in self.cited if nested else (str(year), department) in self.three_form

@@ -176,3 +176,135 @@ async def test_the_forms_index_lists_the_project(standard_ds):
 
 async def test_a_project_that_does_not_exist_is_a_404(standard_ds):
     assert (await standard_ds.client.get("/forms/2031/shili-jiaotong/p2")).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A 2019 three-form year beside a standard year of the same department: compared by 专项名称 = 项目名称
+# ---------------------------------------------------------------------------------------------------------------
+
+PROJECTS_2021 = """年度,部门,序号,项目名称,主管部门及代码,实施单位,项目属性,项目期,资金单位,中期资金总额,年度资金总额,中期目标标题,中期目标,年度目标,原始文件
+2021,石峰区民政局,1,城市低保金,[412001]石峰区民政局,石峰区民政局,民生类,2021年,元,,650000.50,,,按月发放城市低保金,2021/shifeng-minzheng/2021年项目支出绩效目标表.pdf
+2021,石峰区民政局,2,困难群众临时救助资金,[412001]石峰区民政局,石峰区民政局,民生类,2021年,元,,387664.62,,,及时救助临时遇困群众,2021/shifeng-minzheng/2021年项目支出绩效目标表.pdf
+"""
+INDICATORS_2021 = """年度,部门,序号,期别,顺序,一级指标,二级指标,三级指标,指标性质,指标值,度量单位,分值
+2021,石峰区民政局,1,年度,1,产出指标,数量指标,保障人数,≥,3400,人,20
+2021,石峰区民政局,2,年度,1,满意度指标,服务对象满意度指标,救助对象满意度,≥,90,%,10
+"""
+
+
+@pytest.fixture(scope="module")
+def mixed_years(tmp_path_factory, standard_built):
+    import shutil
+
+    from builder.build import build
+    from helpers import ROOT, ds_for
+
+    folder = tmp_path_factory.mktemp("mixed")
+    data, source = folder / "data", folder / "source"
+    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(ROOT / "source", source)
+    (data / "2021").mkdir()
+    for name, text in (("projects.csv", PROJECTS_2021), ("project_indicators.csv", INDICATORS_2021),
+                       ("project_funding.csv", "年度,部门,序号,期别,顺序,资金项目,金额\n"),
+                       ("notes.csv", "年度,部门,表,记录_id,列,原文摘录,说明\n")):
+        (data / "2021" / name).write_text(text.replace("\n", "\r\n"), encoding="utf-8-sig", newline="")
+    (source / "2021" / "shifeng-minzheng").mkdir(parents=True)
+    shutil.copy(standard_built / "source" / "2031" / "shili-jiaotong" / "shili-jiaotong-2031-targets.pdf",
+                source / "2021" / "shifeng-minzheng" / "2021年项目支出绩效目标表.pdf")
+    build(data, folder / "site", source)
+    return ds_for(folder / "site"), sqlite3.connect(folder / "site" / "budget.db")
+
+
+async def test_a_standard_year_compares_with_a_three_form_year_by_name(mixed_years):
+    ds, conn = mixed_years
+    changes = {c["专项名称"]: c for c in await json_rows(ds, "/budget/fund_year_changes", 年度="2021", _size="max")}
+    assert changes["城市低保金"]["状态"] == "延续" and changes["城市低保金"]["上年_元"] == 600000
+    assert changes["城市低保金"]["本年_元"] == 650001  # 650000.50 元 rounded; exact in 资金总额_分
+    assert changes["困难群众临时救助资金"]["状态"] == "新增"
+    assert changes["残疾人两项补贴"]["状态"] == "停止"
+    assert conn.execute("select sum(资金总额_分) from special_funds where 年度 = 2021").fetchone()[0] == 103766512
+
+
+async def test_optional_columns_show_on_the_card(mixed_years):
+    ds, _ = mixed_years
+    html = await page(ds, "/budget/special_funds/2021-shifeng-minzheng-01")
+    assert "<th scope=\"col\">指标性质</th>" in html and "<th scope=\"col\">度量单位</th>" in html
+    assert "<th scope=\"col\">分值</th>" in html and 'data-figure="amount">650000.50 元' in html
+    assert "合 65.00005 万元" in text_of(html)
+    department = text_of(await page(ds, "/departments/shifeng-minzheng?年度=2021"))
+    assert "2 个项目" in department and "（None）" not in department
+
+
+async def test_documents_sitemap_quality_and_department_pages(standard_ds):
+    documents = await page(standard_ds, "/documents")
+    assert ('<a href="/source/2031/shili-jiaotong/shili-jiaotong-2031-targets.pdf">示例区交通运输局 2031 年：'
+            'shili-jiaotong-2031-targets.pdf</a>') in documents
+    assert "/forms/2031/shili-jiaotong/p1" in await page(standard_ds, "/sitemap.xml")
+    quality = text_of(await page(standard_ds, "/quality"))
+    assert "项目支出绩效目标表的总体目标" in quality
+    department = text_of(await page(standard_ds, "/departments/shili-jiaotong"))
+    assert "整理自项目支出绩效目标表（每个项目一张）" in department and "1 个项目" in department
+    assert "（None）" not in department and "九项指标" not in department
+    search = text_of(await page(standard_ds, "/search?q=每公里养护成本"))
+    assert "农村公路养护" in search
+
+
+async def test_dictionary_and_data_package_declare_the_new_columns(standard_ds, standard_built):
+    import json
+
+    dictionary = await page(standard_ds, "/dictionary")
+    for column in ("三级指标", "期别", "指标性质", "度量单位", "资金总额_分", "中期目标标题", "资金项目"):
+        assert column in dictionary, column
+    package = json.loads((standard_built / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    fields = {f["name"] for f in resources["performance_indicators"]["schema"]["fields"]}
+    assert {"三级指标", "期别", "顺序", "指标性质", "度量单位", "分值", "原始文件"} <= fields
+    assert "project_funding" in resources
+    funding = (standard_built / "downloads" / "project_funding.csv").read_text(encoding="utf-8-sig")
+    assert "2031-shili-jiaotong-01-y1,2031-shili-jiaotong-01,2031,示例区交通运输局,年度,1,其中：财政拨款,万元,400,400000000" in funding
+
+
+async def test_the_checks_page_lists_the_projects_checks(standard_ds):
+    text = text_of(await page(standard_ds, "/checks"))
+    assert "资金构成之和＝年度资金总额" in text and "金额与单位相符" in text
+
+
+def test_a_yuan_figure_typed_under_wan_is_flagged(standard_copy, tmp_path):
+    from builder.build import build
+
+    data, source = standard_copy
+    projects = data / "2031" / "projects.csv"
+    projects.write_text(projects.read_text(encoding="utf-8-sig").replace(",万元,1260,420,", ",万元,1260,4200000,"),
+                        encoding="utf-8-sig", newline="")
+    build(data, tmp_path / "site", source)
+    conn = sqlite3.connect(tmp_path / "site" / "budget.db")
+    row = conn.execute("select 期望值, 实际值, 结果 from data_checks where id = ?", [f"{FUND}-unit"]).fetchone()
+    assert row == ("低于 100000 万元", "4200000 万元", "不一致")
+    funding = conn.execute("select 结果 from data_checks where id = ?", [f"{FUND}-funding-annual"]).fetchone()
+    assert funding == ("不一致",)  # 400 + 20 is not 4200000
+
+
+async def test_saved_queries_cover_the_projects(standard_ds):
+    found = await json_rows(standard_ds, "/budget/fund_indicators", 专项名称="公路", 年度="全部", 部门="全部")
+    assert [(r["期别"], r["三级指标"], r["指标值"]) for r in found][:2] == [
+        ("中期", "日常养护里程", "930公里"), ("中期", "危桥改造座数", "18座")]
+    assert len(found) == 10 and {r["支出方向"] for r in found} == {None}
+    found = await json_rows(standard_ds, "/budget/indicator_text_search", 词="养护成本", 年度="全部", 部门="全部")
+    assert [(r["位置"], r["原文"]) for r in found] == [("指标：每公里养护成本", "≤1.2万元")]
+
+
+async def test_the_home_page_of_a_year_without_form_3(standard_ds):
+    text = text_of(await page(standard_ds, "/departments?年度=2031"))
+    assert "合计：专项资金 420 万元。" in text and "部门预算 0 万元" not in text
+    assert "合计：部门预算 1593.88 万元，专项资金 992 万元。" in text_of(await page(standard_ds, "/departments?年度=2019"))
+
+
+async def test_a_document_with_a_chinese_name_is_served_and_linked(mixed_years):
+    import urllib.parse
+
+    ds, _ = mixed_years
+    path = "/source/2021/shifeng-minzheng/2021年项目支出绩效目标表.pdf"
+    html = await page(ds, "/budget/special_funds/2021-shifeng-minzheng-01")
+    assert f'href="{path}"' in html or f'href="{urllib.parse.quote(path)}"' in html
+    response = await ds.client.get(urllib.parse.quote(path))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

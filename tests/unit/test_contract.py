@@ -59,7 +59,11 @@ def test_the_nine_indicator_slots_are_form_2s_columns():
 def test_the_reader_gives_what_the_yaml_says():
     spec = declared()
     assert contract.searchable() == {t: s["search"] for t, s in spec["outputs"].items() if s.get("search")}
-    assert list(contract.year_files()) == [n for n, s in spec["inputs"].items() if s["in"] == "year"]
+    assert list(contract.all_year_files()) == [n for n, s in spec["inputs"].items() if s["in"] == "year"]
+    assert list(contract.year_files()) == [n for n, s in spec["inputs"].items()
+                                           if s["in"] == "year" and s.get("layout") in (None, "三表")]
+    assert list(contract.year_files("标准")) == ["projects.csv", "project_funding.csv", "project_indicators.csv",
+                                                "notes.csv"]
     assert contract.table_columns("special_funds")["资金总额_元"] is int
     assert contract.table_columns("special_funds")["资金总额_万元"] is float
     assert contract.required("notes.csv") == ["年度", "部门", "表", "记录_id", "列", "说明"]

@@ -109,3 +109,46 @@ def test_a_funding_row_of_no_project_is_refused(standard_copy, tmp_path):
     edit(data / "2031" / "project_funding.csv", "2031,示例区交通运输局,1,年度,2,", "2031,示例区交通运输局,2,年度,2,")
     text = failing_report(data, source, tmp_path / "site")
     assert "project_funding.csv 第5行" in text and "项目序号“2”不在 projects.csv 中" in text
+
+
+def test_one_layout_per_department_and_year(standard_copy, tmp_path):
+    data, source = standard_copy
+    projects = data / "2031" / "projects.csv"
+    text = projects.read_text(encoding="utf-8-sig").replace("2031,示例区交通运输局,1,", "2019,石峰区民政局,9,")
+    (data / "2019" / "projects.csv").write_text(text, encoding="utf-8-sig", newline="")
+    for name in ("project_funding.csv", "project_indicators.csv"):
+        header = (data / "2031" / name).read_text(encoding="utf-8-sig").split("\n")[0]
+        (data / "2019" / name).write_text(header + "\n", encoding="utf-8-sig", newline="")
+    report_text = failing_report(data, source, tmp_path / "site")
+    assert "2019/projects.csv 第2行 第2列（B列，“部门”）：“石峰区民政局”这一年度已有表1专项资金" in report_text
+
+
+def test_a_year_without_notes_builds(standard_copy, tmp_path):
+    data, source = standard_copy
+    (data / "2031" / "notes.csv").unlink()
+    build(data, tmp_path / "site", source)
+    conn = sqlite3.connect(tmp_path / "site" / "budget.db")
+    assert conn.execute("select count(*) from notes where 年度 = 2031").fetchone() == (0,)
+    assert conn.execute("select count(*) from performance_indicators where 年度 = 2031").fetchone() == (10,)
+
+
+def test_a_dash_is_no_amount_and_kept_as_printed(standard_copy, tmp_path):
+    data, source = standard_copy
+    edit(data / "2031" / "projects.csv", ",万元,1260,420,", ",万元,—,420,")
+    edit(data / "2031" / "project_funding.csv", "1,中期,2,其他资金,60", "1,中期,2,其他资金,－")
+    build(data, tmp_path / "site", source)
+    conn = sqlite3.connect(tmp_path / "site" / "budget.db")
+    assert conn.execute("select 中期资金总额_原文, 中期资金总额_分 from special_funds where 年度 = 2031").fetchone() == ("—", None)
+    assert conn.execute("select 金额_原文, 金额_分 from project_funding where 期别 = '中期' and 顺序 = 2").fetchone() == ("－", None)
+    assert fen("—", "元") is None and fen(" / ", "万元") is None
+
+
+def test_an_editors_note_on_a_standard_indicator(standard_copy, tmp_path):
+    data, source = standard_copy
+    with open(data / "2031" / "notes.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write("2031,示例区交通运输局,performance_indicators,2031-shili-jiaotong-01-y04,指标值,1.2万元,"
+                     "每公里成本的上限。 The ceiling per kilometre.\r\n"
+                     "2031,示例区交通运输局,performance_indicators,2031-shili-jiaotong-01-y04,三级指标,每公里养护费,"
+                     "摘录不在原文中。\r\n")
+    text = failing_report(data, source, tmp_path / "site")
+    assert "notes.csv 第3行" in text and "摘录在该单元格中找不到" in text and "第2行" not in text
