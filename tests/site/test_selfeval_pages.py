@@ -112,3 +112,33 @@ async def test_dictionary_lists_the_new_tables(selfeval_ds):
                                   "/budget/self_evaluation_indicators", "/budget/self_evaluations/2031-shili-jiaotong-e02"])
 async def test_the_table_pages_answer(selfeval_ds, path):
     await page(selfeval_ds, path)
+
+
+@pytest.fixture(scope="module")
+def next_year(tmp_path_factory):
+    """The fixtures plus the same project's targets of 2032 (the 2031 target table restated, one target raised):
+    the 2031 card shows its targets of N beside its results of N and its targets of N+1."""
+    from builder.build import build
+    from conftest import selfeval_data
+    from datasette.app import Datasette
+
+    folder = tmp_path_factory.mktemp("next-year")
+    data, source = selfeval_data(folder)
+    (data / "2032").mkdir()
+    for name in ("projects.csv", "project_funding.csv", "project_indicators.csv"):
+        text = (data / "2031" / name).read_text(encoding="utf-8-sig").replace("2031,示例区", "2032,示例区")
+        text = text.replace("2031/shili-jiaotong/shili-jiaotong-2031-targets.pdf", "2032/shili-jiaotong/targets-2032.pdf")
+        (data / "2032" / name).write_text(text.replace(",310公里,", ",320公里,"), encoding="utf-8-sig", newline="")
+    (source / "2032" / "shili-jiaotong").mkdir(parents=True)
+    (source / "2032" / "shili-jiaotong" / "targets-2032.pdf").write_bytes(
+        (source / "2031" / "shili-jiaotong" / "shili-jiaotong-2031-targets.pdf").read_bytes())
+    build(data, folder / "site", source)
+    return Datasette(config_dir=(folder / "site").resolve())
+
+
+async def test_targets_of_n_beside_results_of_n_and_targets_of_n_plus_1(next_year):
+    html = await page(next_year, "/budget/special_funds/2031-shili-jiaotong-01")
+    assert "以及 2032 年的目标" in text_of(html)
+    assert row_of(html, 'data-target="2031-shili-jiaotong-01-y01"') == " 日常养护里程 310公里 312公里 15 / 15 320公里 "
+    assert row_of(html, 'data-target="2031-shili-jiaotong-01-y02"') == (
+        " 危桥改造座数 6座 5座 12 / 15 1座因汛期推迟至次年 6座 ")
