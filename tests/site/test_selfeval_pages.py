@@ -51,8 +51,8 @@ async def test_a_three_form_fund_card_shows_fused_cells_side_by_side(selfeval_ds
 
 
 async def test_a_fund_without_a_self_evaluation_has_no_results_section(selfeval_ds):
-    text = text_of(await page(selfeval_ds, "/budget/special_funds/2019-shifeng-minzheng-03"))
-    assert "兑现了吗" not in text
+    html = await page(selfeval_ds, "/budget/special_funds/2019-shifeng-minzheng-03")
+    assert "data-results" not in html and "自评结果" not in text_of(html)
 
 
 async def test_results_lists_every_project_of_the_year(selfeval_ds):
