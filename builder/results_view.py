@@ -7,12 +7,12 @@ from decimal import Decimal
 
 from .results import level2, same_text
 
-# One row per self-evaluation of a year (and department): the first row of its 项目资金 block is 年度资金总额.
+# One row per self-evaluation: the first row of its 项目资金 block is 年度资金总额; the flags are its failed checks.
 SUMMARY = """select e.id, e.年度, e.部门, e.序号, e.项目名称, e.专项_id, e.资金单位, e.总分, e.得分, e.得分_原文, e.评价等级,
   e.填报状态, a.年初预算数_分, a.全年预算数_分, a.全年执行数_分, a.执行率_原文, a.执行率,
   (select group_concat(c.检查项, '；') from data_checks c where c.对象_id = e.id and c.结果 = '不一致') as 问题
 from self_evaluations e left join self_evaluation_amounts a on a.自评_id = e.id and a.顺序 = 1
-where e.年度 = :year and (:department is null or e.部门 = :department) order by e.部门, e.序号"""
+where {where} order by e.部门, e.序号"""
 
 
 def rows(conn, sql, params=()):
@@ -33,9 +33,16 @@ def score_text(value):
     return None if value is None else format(Decimal(repr(value)).normalize(), "f")
 
 
-def summaries(conn, year, department=None):
-    """Each self-evaluation of a year (and department): budget, adjusted, spent (in its unit), rate, score, flags."""
-    found = rows(conn, SUMMARY, {"year": year, "department": department})
+def summaries(conn, year, department):
+    """Each self-evaluation of a year and department: budget, adjusted, spent (in its unit), rate, score, flags."""
+    return summarised(rows(conn, SUMMARY.format(where="e.年度 = ? and e.部门 = ?"), [year, department]))
+
+
+def summary(conn, evaluation_id):
+    return summarised(rows(conn, SUMMARY.format(where="e.id = ?"), [evaluation_id]))[0]
+
+
+def summarised(found):
     for row in found:
         unit = row["资金单位"]
         row["年初"], row["全年"], row["执行"] = (amount_text(row[c], unit) for c in ("年初预算数_分", "全年预算数_分", "全年执行数_分"))
@@ -44,10 +51,6 @@ def summaries(conn, year, department=None):
         row["得分比例"] = 0 if row["得分"] is None or not row["总分"] else min(100, round(100 * row["得分"] / row["总分"], 2))
         row["问题"] = row["问题"].split("；") if row["问题"] else []
     return found
-
-
-def years_with_results(conn):
-    return [r[0] for r in conn.execute("select distinct 年度 from self_evaluations order by 年度 desc")]
 
 
 def fund_results(conn, fund_id, fund):
@@ -62,10 +65,10 @@ def fund_results(conn, fund_id, fund):
                          "order by 支出方向_id, 顺序", [fund_id])
     next_targets = rows(conn, "select * from performance_indicators where 专项_id = ? and 期别 = '年度' and 指标值 is not null "
                               "order by 支出方向_id, 顺序", [later[0]["id"]]) if later else []
-    summary, amounts, results = None, [], []
+    summary_row, amounts, results = None, [], []
     if evaluation:
         evaluation_id = evaluation[0]["id"]
-        summary = next(s for s in summaries(conn, fund["年度"], fund["部门"]) if s["id"] == evaluation_id)
+        summary_row = summary(conn, evaluation_id)
         amounts = rows(conn, "select * from self_evaluation_amounts where 自评_id = ? order by 顺序", [evaluation_id])
         for amount in amounts:
             for column in ("年初预算数", "全年预算数", "全年执行数"):
@@ -78,7 +81,7 @@ def fund_results(conn, fund_id, fund):
     for target in targets:
         target["results"] = [r for r in results if r["指标_id"] == target["id"]]
         target["next"] = [n for n in next_targets if same_indicator(target, n)]
-    return {"summary": summary, "amounts": amounts, "targets": targets,
+    return {"summary": summary_row, "amounts": amounts, "targets": targets,
             "unlinked": [r for r in results if r["指标_id"] is None], "later": later[0] if later else None,
             "evaluation_id": evaluation[0]["id"] if evaluation else None}
 

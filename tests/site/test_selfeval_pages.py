@@ -56,21 +56,22 @@ async def test_a_fund_without_a_self_evaluation_has_no_results_section(selfeval_
 
 
 async def test_results_lists_every_project_of_the_year(selfeval_ds):
-    html = await page(selfeval_ds, "/results?年度=2031")
+    html = await page(selfeval_ds, "/results?年度=2031")  # one department that year: its projects at once
     text = text_of(html)
-    assert "承诺兑现了吗：2031 年" in text and "自评表 2 张" in text and "未填报（公开了空表） 1 张" in text
+    assert "承诺兑现了吗：2031 年 · 示例区交通运输局" in text and "自评表 2 张" in text and "未填报（公开了空表） 1 张" in text
     assert row_of(html, 'data-evaluation="2031-shili-jiaotong-e01"') == (
-        " 示例区交通运输局 农村公路养护 450 万元 441.9 万元 98.2% 95.82 / 100（优） 每个自评指标对应到目标 ")
+        " 农村公路养护 450 万元 441.9 万元 98.2% 95.82 / 100（优） 每个自评指标对应到目标 ")
     assert row_of(html, 'data-evaluation="2031-shili-jiaotong-e02"') == (
-        " 示例区交通运输局 公交运营补贴 800 万元 未填报 未填报 未填报 自评项目对应到专项 ")
+        " 公交运营补贴 800 万元 未填报 未填报 未填报 自评项目对应到专项 ")
     assert 'aria-current="page">2031<' in html and "/results?%E5%B9%B4%E5%BA%A6=2019" in html  # the year switcher
     assert "<script" not in html.split("<main", 1)[1].split("</main>")[0]  # readable without JavaScript
 
 
-async def test_results_of_2019_and_of_one_department(selfeval_ds):
+async def test_results_of_2019(selfeval_ds):
     text = text_of(await page(selfeval_ds, "/results?年度=2019&部门=石峰区民政局"))
     assert "2019 年 · 石峰区民政局" in text and "残疾人两项补贴" in text and "城市低保金" in text
     assert "97.8 / 100（优）" in text and "100 / 100（优）" in text and "公交运营补贴" not in text
+    assert "核对发现问题 0 张" in text
 
 
 async def test_results_refuses_a_year_that_is_not_a_number(selfeval_ds):
@@ -142,3 +143,38 @@ async def test_targets_of_n_beside_results_of_n_and_targets_of_n_plus_1(next_yea
     assert row_of(html, 'data-target="2031-shili-jiaotong-01-y01"') == " 日常养护里程 310公里 312公里 15 / 15 320公里 "
     assert row_of(html, 'data-target="2031-shili-jiaotong-01-y02"') == (
         " 危桥改造座数 6座 5座 12 / 15 1座因汛期推迟至次年 6座 ")
+
+
+@pytest.fixture(scope="module")
+def two_departments(tmp_path_factory):
+    """The fixtures plus a second department's self-evaluation of 2031 (the sample's first project, filed for a
+    department that published no targets): /results lists the departments before their projects."""
+    from builder.build import build
+    from conftest import selfeval_data
+    from datasette.app import Datasette
+
+    folder = tmp_path_factory.mktemp("two-departments")
+    data, source = selfeval_data(folder)
+    with open(data / "departments.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write("示例区水利局,shili-shuili,示例区水利局,\r\n")
+    for name in ("self_evaluations.csv", "self_evaluation_amounts.csv", "self_evaluation_indicators.csv"):
+        lines = (data / "2031" / name).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        extra = [line.replace("示例区交通运输局,1,", "示例区水利局,1,").replace("2031/shili-jiaotong/", "2031/shili-shuili/")
+                 for line in lines[1:] if ",示例区交通运输局,1," in line]
+        (data / "2031" / name).write_text("".join(lines + extra), encoding="utf-8-sig", newline="")
+    (source / "2031" / "shili-shuili").mkdir()
+    (source / "2031" / "shili-shuili" / "shili-jiaotong-2031-selfeval.pdf").write_bytes(
+        (source / "2031" / "shili-jiaotong" / "shili-jiaotong-2031-selfeval.pdf").read_bytes())
+    build(data, folder / "site", source)
+    return Datasette(config_dir=(folder / "site").resolve())
+
+
+async def test_results_lists_the_departments_of_a_year_then_one_departments_projects(two_departments):
+    html = await page(two_departments, "/results?年度=2031")
+    assert "自评表 3 张" in text_of(html) and "data-evaluation" not in html
+    assert row_of(html, 'data-department="shili-jiaotong"') == " 示例区交通运输局 2 1 441.9 / 450（98.2%） 95.82 95.82 2 "
+    assert row_of(html, 'data-department="shili-shuili"') == " 示例区水利局 1 0 441.9 / 450（98.2%） 95.82 95.82 1 "
+    html = await page(two_departments, "/results?年度=2031&部门=示例区水利局")
+    assert row_of(html, 'data-evaluation="2031-shili-shuili-e01"') == (
+        " 农村公路养护 450 万元 441.9 万元 98.2% 95.82 / 100（优） 自评项目对应到专项 ")
+    assert "2031-shili-jiaotong-e02" not in html
