@@ -178,3 +178,10 @@ async def test_results_lists_the_departments_of_a_year_then_one_departments_proj
     assert row_of(html, 'data-evaluation="2031-shili-shuili-e01"') == (
         " 农村公路养护 450 万元 441.9 万元 98.2% 95.82 / 100（优） 自评项目对应到专项 ")
     assert "2031-shili-jiaotong-e02" not in html
+
+
+async def test_search_finds_the_results_titled_by_their_project(selfeval_ds):
+    text = text_of(await page(selfeval_ds, "/search?q=汛期"))
+    assert "农村公路养护 · 2031 年 · 自评表指标 · 偏差原因分析及改进措施 1座因 汛期 推迟至次年" in text
+    text = text_of(await page(selfeval_ds, "/search?q=公交运营"))
+    assert "公交运营补贴 · 2031 年 · 自评表 · 项目名称" in text  # matches no fund, still titled by its project
