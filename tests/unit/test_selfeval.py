@@ -2,6 +2,7 @@
 shili-jiaotong-2031-selfeval, copied by hand) and 2019 (two of 石峰区民政局's funds), built beside data/ and the
 standard-layout targets of 2031. Expected values are literals read off the documents, not computed by the code."""
 import sqlite3
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -235,3 +236,23 @@ def test_an_amount_finer_than_a_fen_stops_the_build_naming_the_cell(selfeval_cop
     message = "\n".join(str(problem) for problem in stopped.value.problems)
     assert "self_evaluation_amounts.csv" in message and "全年执行数" in message and "88.2000001" in message
     assert not (tmp_path / "site").exists()
+
+
+def test_the_benchmark_generates_a_self_evaluation_for_every_fund_that_builds_clean(tmp_path):
+    """bench/generate.py with documents: one self-evaluation per fund, each linked to its fund and consistent (every
+    check but the indicator match passes: two directions make each 二级 ambiguous, and that is said)."""
+    import sys
+
+    from builder.build import build
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from generate import generate
+
+    generate(tmp_path / "data", 3, 1, 8, 2, source=tmp_path / "source")
+    build(tmp_path / "data", tmp_path / "site", tmp_path / "source")
+    conn = sqlite3.connect(tmp_path / "site" / "budget.db")
+    assert conn.execute("select count(*), count(专项_id) from self_evaluations").fetchone() == (24, 24)
+    results = dict(conn.execute("select 检查项 || ':' || 结果, count(*) from data_checks where 对象表 = 'self_evaluations' "
+                                "group by 1").fetchall())
+    assert results.pop("自评项目对应到专项:一致") == 24 and results.pop("每个自评指标对应到目标:不一致") == 24
+    assert {key.split(":")[1] for key in results} == {"一致"}
+    assert conn.execute("select count(*) from self_evaluation_indicators where 对应说明 like '%找到2个，无法确定'").fetchone()[0] > 0
