@@ -256,3 +256,15 @@ def test_the_benchmark_generates_a_self_evaluation_for_every_fund_that_builds_cl
     assert results.pop("自评项目对应到专项:一致") == 24 and results.pop("每个自评指标对应到目标:不一致") == 24
     assert {key.split(":")[1] for key in results} == {"一致"}
     assert conn.execute("select count(*) from self_evaluation_indicators where 对应说明 like '%找到2个，无法确定'").fetchone()[0] > 0
+
+
+def test_the_data_package_has_the_three_tables(selfeval_built):
+    import json
+
+    package = json.loads((selfeval_built / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    names = [resource["name"] for resource in package["resources"]]
+    assert {"self_evaluations", "self_evaluation_amounts", "self_evaluation_indicators"} <= set(names)
+    assert "result_summaries" not in names  # site machinery (download: false)
+    rows = (selfeval_built / "downloads" / "self_evaluation_amounts.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 17 and "441900000" in rows[1 + [r.split(",")[0] for r in rows[1:]].index(
+        "2031-shili-jiaotong-e01-a1")]
