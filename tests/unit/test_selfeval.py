@@ -131,8 +131,10 @@ def planted(tmp_path_factory):
         ("2019", "self_evaluations.csv"): [(2, "得分", "98.8")],  # … and the total follows, so only that fires
         ("2019", "self_evaluation_amounts.csv"): [(6, "执行率", "99%")],  # 65 of 65 is 100%
         ("2031", "self_evaluation_amounts.csv"): [(2, "执行率", "98.3%")],  # 441.9 / 450 = 98.2%
+        ("2031", "self_evaluations.csv"): [(3, "实际完成情况", "对照年度目标，说明……（100字以内）")],  # the template's words
         ("2031", "self_evaluation_indicators.csv"): [(2, "年度指标值", "300公里"),  # the target table says 310公里
-                                                    (4, "得分", "11")],  # 11 of 10 points
+                                                    (4, "得分", "11"),  # 11 of 10 points
+                                                    (10, "偏差原因分析及改进措施", "（100字以内）")],
     }
     for (year, name), cells in changes.items():
         rows = read(data / year / name)
@@ -151,6 +153,16 @@ def planted(tmp_path_factory):
 def failing(conn, evaluation):
     return {r[0]: r[1] for r in conn.execute("select 检查项, 实际值 from data_checks where 对象_id = ? and 结果 = '不一致'",
                                             [evaluation])}
+
+
+def test_template_instructions_in_a_published_form_are_not_data(planted):
+    row = planted.execute("select 实际完成情况, 模板文字, 填报状态 from self_evaluations where id = ?", [E2]).fetchone()
+    assert row == (None, "实际完成情况：对照年度目标，说明……（100字以内）", "未填报")
+    row = planted.execute("select 偏差原因分析及改进措施, 模板文字 from self_evaluation_indicators where id = ?",
+                          [f"{E2}-i01"]).fetchone()
+    assert row == (None, "偏差原因分析及改进措施：（100字以内）")
+    filed = planted.execute("select count(*) from data_checks where 对象_id = ? and 结果 = '不一致'", [E2]).fetchone()
+    assert filed == (1,)  # still only the missing fund: a blank form fails none of the checks
 
 
 def test_full_marks_below_target_fires(planted):
