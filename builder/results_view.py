@@ -61,7 +61,7 @@ def fund_results(conn, fund_id, fund):
                  [fund["部门"], fund["专项名称"], fund["年度"]])
     if not evaluation and not later:
         return None
-    targets = rows(conn, "select * from performance_indicators where 专项_id = ? and 期别 = '年度' and 指标值 is not null "
+    targets = rows(conn, "select * from performance_indicators where 专项_id = ? and 期别 = '年度' "
                          "order by 支出方向_id, 顺序", [fund_id])
     next_targets = rows(conn, "select * from performance_indicators where 专项_id = ? and 期别 = '年度' and 指标值 is not null "
                               "order by 支出方向_id, 顺序", [later[0]["id"]]) if later else []
@@ -81,6 +81,8 @@ def fund_results(conn, fund_id, fund):
     for target in targets:
         target["results"] = [r for r in results if r["指标_id"] == target["id"]]
         target["next"] = [n for n in next_targets if same_indicator(target, n)]
+    # a slot left empty on form 2 is shown only when a result grades it
+    targets = [t for t in targets if t["指标值"] is not None or t["results"]]
     return {"summary": summary_row, "amounts": amounts, "targets": targets,
             "unlinked": [r for r in results if r["指标_id"] is None], "later": later[0] if later else None,
             "evaluation_id": evaluation[0]["id"] if evaluation else None}

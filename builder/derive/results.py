@@ -25,7 +25,7 @@ def link_results(tables):
         funds[fund["专项名称"]].append(fund)
     targets = defaultdict(list)
     for target in tables["performance_indicators"]:
-        if target["期别"] == "年度" and target["指标值"] is not None:
+        if target["期别"] == "年度":  # a form-2 slot left empty is still the target a result of that 二级 grades
             targets[target["专项_id"]].append(target)
     fund_of = {}
     for evaluation in tables["self_evaluations"]:

@@ -280,3 +280,17 @@ def test_the_data_package_has_the_three_tables(selfeval_built):
     rows = (selfeval_built / "downloads" / "self_evaluation_amounts.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 17 and "441900000" in rows[1 + [r.split(",")[0] for r in rows[1:]].index(
         "2031-shili-jiaotong-e01-a1")]
+
+
+def test_a_result_grades_a_form_2_slot_left_empty():
+    """2019's form 2 has all nine slots of a direction; one left empty (NULL) is still the target of a result
+    under that 二级 (shown as 未设置 beside it), not a missing one."""
+    funds = [{"id": "f1", "专项名称": "专项"}]
+    targets = [{"id": f"f1-1-{slot}", "专项_id": "f1", "期别": "年度", "指标值": value, "三级指标": None,
+                "一级指标": "效益指标", "二级指标": name, "指标性质": None, "度量单位": None}
+               for slot, name, value in ((5, "经济效益指标", None), (6, "社会效益指标", "改善生活"))]
+    evaluations = [{"id": "e1", "项目名称": "专项"}]
+    results = [{"id": "e1-i1", "自评_id": "e1", "一级指标": "效益指标", "二级指标": "经济效益指标", "三级指标": "带动消费",
+                "指标性质": None, "年度指标值": "有所带动", "度量单位": None, "实际完成值": "有所带动", "得分": 5.0, "分值": 5.0}]
+    link_results(tables(funds, targets, evaluations, results))
+    assert (results[0]["指标_id"], results[0]["目标指标值"], results[0]["目标不一致"]) == ("f1-1-5", None, 0)
