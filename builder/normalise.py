@@ -186,7 +186,8 @@ class Normaliser:
                         实施单位=blank_is_null(v["实施单位"]), 预期目标=data_or_none(v["预期目标"]),
                         实际完成情况=data_or_none(v["实际完成情况"]), 总分_原文=blank_is_null(v["总分"]),
                         总分=as_real(number(v["总分"])), 得分_原文=blank_is_null(v["得分"]), 得分=as_real(score),
-                        评价等级=data_or_none(v["评价等级"]), 填报状态="已填报" if score is not None else "未填报",
+                        评价等级=data_or_none(v["评价等级"]),
+                        填报状态="未填报" if data_or_none(v["得分"]) is None else "已填报",
                         模板文字=template_cells(v, ("预期目标", "实际完成情况", "总分", "得分", "评价等级")))
 
     def self_evaluation_amount(self, v, wanted):
