@@ -80,8 +80,10 @@ def level2(level1, name):
     return None
 
 
+def plain(text):
+    """A name or value without layout noise (width, spaces): how two restatements of it are compared."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text or ""))
+
+
 def same_text(a, b):
-    """Two restatements of one target compared without layout noise (width, spaces)."""
-    def plain(text):
-        return re.sub(r"\s", "", unicodedata.normalize("NFKC", text or ""))
     return plain(a) == plain(b)

@@ -112,8 +112,8 @@ class BudgetDb:
             yield key, [dict(zip(names, row)) for row in rows]
 
     def update(self, rows_of, columns_of):
-        """Set columns_of[table] of rows_of[table] (dicts with their id) in rows already written."""
-        self.flush()
+        """Set columns_of[table] of rows_of[table] (dicts with their id) in rows already written (read back by chunks(),
+        so nothing pending needs flushing first: the derived rows waiting for their batch stay batched)."""
         for table, rows in rows_of.items():
             columns = columns_of[table]
             sql = f"update [{table}] set {', '.join(f'[{c}] = ?' for c in columns)} where id = ?"

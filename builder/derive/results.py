@@ -10,7 +10,7 @@ fails none of them: its only rows are the links.
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..results import level2, rate, same_text
+from ..results import level2, plain, rate, same_text
 from .indicators import parsed
 
 LINKED_COLUMNS = {"self_evaluations": ("专项_id",),
@@ -23,10 +23,10 @@ def link_results(tables):
     funds = defaultdict(list)
     for fund in tables["special_funds"]:
         funds[fund["专项名称"]].append(fund)
-    targets = defaultdict(list)
+    targets = defaultdict(TargetIndex)
     for target in tables["performance_indicators"]:
         if target["期别"] == "年度":  # a form-2 slot left empty is still the target a result of that 二级 grades
-            targets[target["专项_id"]].append(target)
+            targets[target["专项_id"]].add(target)
     fund_of = {}
     for evaluation in tables["self_evaluations"]:
         found = funds.get(evaluation["项目名称"], [])
@@ -35,9 +35,21 @@ def link_results(tables):
     for result in tables["self_evaluation_indicators"]:
         fund_id, count = fund_of[result["自评_id"]]
         result["专项_id"] = fund_id
-        link_indicator(result, fund_id, count, targets.get(fund_id, []))
+        link_indicator(result, fund_id, count, targets[fund_id] if fund_id in targets else TargetIndex())
         result["满分未达标"] = int(full_marks_below_target(result))
     return {table: tables[table] for table in LINKED_COLUMNS}
+
+
+class TargetIndex:
+    """A fund's annual targets by 三级指标 (as compared: builder/results.py plain) and by 二级 vocabulary word."""
+
+    def __init__(self):
+        self.by_name, self.by_word = defaultdict(list), defaultdict(list)
+
+    def add(self, target):
+        if target["三级指标"]:
+            self.by_name[plain(target["三级指标"])].append(target)
+        self.by_word[level2(target["一级指标"], target["二级指标"])].append(target)
 
 
 def link_indicator(result, fund_id, funds_named, targets):
@@ -47,13 +59,12 @@ def link_indicator(result, fund_id, funds_named, targets):
         result["对应说明"] = ("同一部门同一年度有多个同名专项，无法确定所评价的专项" if funds_named > 1
                           else "同一部门同一年度没有同名的专项（目标表），无从对应")
         return
-    named = [t for t in targets if t["三级指标"]]
-    if named and result["三级指标"]:
-        found = [t for t in named if same_text(t["三级指标"], result["三级指标"])]
+    if targets.by_name and result["三级指标"]:
+        found = targets.by_name.get(plain(result["三级指标"]), [])
         how = f"按三级指标“{result['三级指标']}”"
     else:
         word = level2(result["一级指标"], result["二级指标"])
-        found = [t for t in targets if word and level2(t["一级指标"], t["二级指标"]) == word]
+        found = targets.by_word.get(word, []) if word else []
         how = f"按二级指标“{word or result['二级指标'] or '（空）'}”"
     if len(found) != 1:
         result["对应说明"] = f"{how}在目标中{'找到' + str(len(found)) + '个，无法确定' if found else '没有找到'}"
