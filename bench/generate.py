@@ -6,6 +6,7 @@
 Indicator rows = departments x years x funds x directions x 9 (the defaults give 1,008,000). Every department-year
 gets the three forms of data/2019/ re-filled: the 2019 texts with their numbers changed (so texts vary the way real
 filings do), new amounts that add up the way the forms require, and two editor's notes that quote real cells.
+With --source, every fund also gets a self-evaluation (bench/self_evaluations.py) and its document.
 The output passes build_db.py's checks; it is never written into the repository's data/ folder.
 """
 import argparse
@@ -20,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from builder import contract  # noqa: E402
 from builder.inputs import DEPARTMENTS_FILE  # noqa: E402
+
+import self_evaluations  # noqa: E402  (bench/, beside this file)
 
 INDICATOR_SLOTS = contract.indicator_slots()
 
@@ -118,6 +121,9 @@ def generate(out, n_departments, n_years, n_funds, n_directions, seed=2019, sour
         folder = out / str(year)
         folder.mkdir(exist_ok=True)
         files = {name: Writer(folder / name, contract.columns_of(name)) for name in contract.year_files()}
+        if source is not None:  # each self-evaluation names its document: written only with the documents
+            files.update({name: Writer(folder / name, contract.columns_of(name))
+                          for name in contract.layout_files("自评")})
         if source is not None:
             (source / str(year)).mkdir(parents=True, exist_ok=True)
         for name, code in depts:
@@ -125,6 +131,7 @@ def generate(out, n_departments, n_years, n_funds, n_directions, seed=2019, sour
             if source is not None:  # one published document per department and year, as in source/
                 (source / str(year) / f"{code}.txt").write_text(
                     document.replace("2019", str(year)).replace("石峰区民政局", name), encoding="utf-8")
+                self_evaluations.write_document(source, code, year, name)
             for row in forms_template:
                 files["forms.csv"].row({**row, **common, "编制单位": row["编制单位"] and f"株洲市{name}",
                                         "标题行原文": row["标题行原文"] and f"株洲市{name}        单位：万元"})
@@ -154,6 +161,9 @@ def generate(out, n_departments, n_years, n_funds, n_directions, seed=2019, sour
                         first_indicator = (f"{year}-{code}-{number:02d}-{k}-1", row["数量指标"])
                     files["form2_expenditure_directions.csv"].row(row)
                     indicator_rows += len(INDICATOR_SLOTS)
+                    if k == 1 and source is not None:
+                        self_evaluations.write(files, common, code, number, fund_name, sum(direction_amounts),
+                                               [(one, two, row[two]) for one, two in INDICATOR_SLOTS], rng, split)
             project = sum(fund_totals) + rng.randint(0, 50000)
             basic = rng.randint(10000, 100000)
             total = project + basic

@@ -51,6 +51,7 @@ def page_list(site):
         ("landing", "首页 landing `/`", "/", "/"),
         ("department", "部门页面 department page", f"/departments/{code}", f"/budget/department_budgets/{year}-{code}"),
         ("fund", "专项资金卡 fund card", f"/budget/special_funds/{fund}", f"/budget/special_funds/{fund}"),
+        ("results", "承诺兑现了吗 `/results`", f"/results?年度={year}", f"/budget/result_summaries?年度={year}"),
         ("table", f"分面表格 faceted table `{TABLE}`", f"/budget/{TABLE}", f"/budget/{TABLE}"),
         ("search", f"两字搜索 2-character search “{SEARCH_WORD}”", f"/search?q={SEARCH_WORD}",
          "/budget?sql=" + urllib.parse.quote(search_sql_for_bare(SEARCH_WORD))),

@@ -24,6 +24,7 @@ TABLE_NAMES = {
     "special_funds": "专项资金（表1）", "expenditure_directions": "支出方向（表2）",
     "performance_indicators": "绩效指标（表2）", "department_budgets": "部门整体支出（表3）",
     "department_expenditures": "部门支出分类（表3）", "notes": "编者说明",
+    "self_evaluations": "自评表", "self_evaluation_indicators": "自评表指标",
 }
 
 SEARCH_SQL = """

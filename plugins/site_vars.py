@@ -25,7 +25,8 @@ def site_links(datasette):
              "special_funds": urls.table("budget", "special_funds"),
              "performance_indicators": urls.table("budget", "performance_indicators"),
              "notes": urls.table("budget", "notes")}
-    for page in ("forms", "quality", "checks", "search", "documents", "budget.db", "dictionary", "api", "changelog"):
+    for page in ("forms", "quality", "results", "checks", "search", "documents", "budget.db", "dictionary", "api",
+                 "changelog"):
         links[page] = urls.path("/" + page)
     return {name: str(href) for name, href in links.items()}
 

@@ -15,7 +15,7 @@ from datasette.utils.asgi import Response
 from markupsafe import escape
 
 MOST_URLS = 50000  # the sitemap protocol's limit for one file
-STATIC_PAGES = ["/forms", "/checks", "/quality", "/search", "/dictionary", "/api", "/changelog"]
+STATIC_PAGES = ["/forms", "/checks", "/quality", "/results", "/search", "/dictionary", "/api", "/changelog"]
 ROBOTS = """User-agent: *
 Allow: /
 Allow: /downloads/

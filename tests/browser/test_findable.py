@@ -45,7 +45,7 @@ def visible_tables(conn):
 def test_sitemap_lists_every_page_a_reader_may_look_for(server, sitemap_paths, budget_db, filings_db):  # noqa: F811
     paths = set(sitemap_paths)
     assert len(paths) == len(sitemap_paths) < 50000
-    expected = {"/", "/forms", "/checks", "/quality", "/search", "/dictionary", "/api", "/changelog",
+    expected = {"/", "/forms", "/checks", "/quality", "/results", "/search", "/dictionary", "/api", "/changelog",
                 "/budget", "/filings"}
     expected |= {f"/budget/special_funds/{r[0]}" for r in budget_db.execute("select id from special_funds")}
     expected |= {f"/forms/{r[0]}/{r[1]}/{r[2]}" for r in budget_db.execute(

@@ -30,6 +30,7 @@ PAGES = {
     "sql": ("/budget?" + urllib.parse.urlencode({"sql": "select 专项名称, 资金总额_万元 from special_funds"}), 200),
     "checks": ("/checks", 200),
     "quality": ("/quality", 200),
+    "results": ("/results", 200),
     "search": ("/search?q=低保", 200),
     "search-empty": ("/search", 200),
     "dictionary": ("/dictionary", 200),

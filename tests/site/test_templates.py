@@ -209,7 +209,7 @@ async def test_filter_operators_in_chinese_with_unchanged_values(ds, counts):
 
 
 # Every page's navigation bar and footer, in order (plugins/site_vars.py builds them once per server).
-NAV_LINKS = ["/", "/budget/special_funds", "/budget/performance_indicators", "/forms", "/quality", "/checks", "/budget",
+NAV_LINKS = ["/", "/budget/special_funds", "/budget/performance_indicators", "/forms", "/quality", "/results", "/checks", "/budget",
              "/search"]
 FOOTER_LINKS = ["/documents", "/budget/notes", "/budget.db", "/dictionary", "/api", "/changelog"]
 
