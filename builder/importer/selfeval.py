@@ -5,16 +5,13 @@ at a 项目名称 label, and its parts are found by their landmarks: the header 
 项目资金 block (unit in its label), 年度总体目标 (预期目标 | 实际完成情况), the 绩效指标 table and the 总分 row.
 The 项目资金 block and the indicator table are read by their column headings, so the province's variant names
 (调整后预算数, 预算执行数, 权重, 完成值, 未完成原因分析, 指标性质 + 指标值 + 度量单位) land in the agreed columns.
-
-Each part is read from its rows in one of three ways: placed (a workbook, Word, a web page, a PDF: every cell's
-column is known and a merged cell covers every row it spans); ragged (a text copy with a line per row: a merged
-cell is left out of the lines below it, so rows are aligned from the right with the cells above carried down); or
-one cell per line (rows are cut by the number of columns the headings give).
+Each part is read from its rows in one of three ways (selfeval_rows.py): placed, ragged or one cell per line.
 """
 from dataclasses import dataclass, field
 
 from . import selfeval_spec as spec
 from .document import ImportFailed, Origin, Problem
+from .selfeval_rows import align_texts, mode_of, placed_headings, placed_rows, ragged_rows, text
 from .standard import check_amount, find, stream, unit_line
 from .standard_spec import YEAR_IN_TITLE, YEAR_LINE
 
@@ -104,45 +101,6 @@ def funding_unit(label):
 
 
 # ---------------------------------------------------------------------------
-# Rows of a part, in the three ways a medium gives them
-# ---------------------------------------------------------------------------
-
-
-def mode_of(blocks, token):
-    block = blocks[token.block]
-    if not block.ragged:
-        return "placed"
-    return "lines" if all(len(row) <= 1 for row in block.rows) else "ragged"
-
-
-def placed_rows(blocks, tokens, at, end):
-    """[(block, row index, [GridCell or None] by column)] of the rows from tokens[at]'s row to tokens[end - 1]'s."""
-    first, last = tokens[at], tokens[end - 1]
-    out = []
-    for b in range(first.block, last.block + 1):
-        block = blocks[b]
-        if not block.table:
-            continue
-        matrix = block.matrix()
-        low = first.row if b == first.block else 0
-        high = last.row if b == last.block else len(block.rows) - 1
-        out += [(b, r, matrix[r]) for r in range(low, high + 1)]
-    return out
-
-
-def ragged_rows(tokens, at, end):
-    """The tokens of tokens[at:end] grouped by the line they are on."""
-    rows = {}
-    for token in tokens[at:end]:
-        rows.setdefault((token.block, token.row), []).append(token)
-    return list(rows.values())
-
-
-def text(cell):
-    return cell.text if cell is not None else ""
-
-
-# ---------------------------------------------------------------------------
 # 项目资金
 # ---------------------------------------------------------------------------
 
@@ -156,12 +114,7 @@ def read_amounts(blocks, tokens, at, end, unit, evaluation, problems):
                             if sum(spec.key(text(c)) in spec.AMOUNT_HEADINGS for c in row) >= 2), None)
         if heading_row is None:
             return no_headings(tokens[at], problems)
-        headings, seen = {}, set()
-        for col, cell in enumerate(rows[heading_row][2]):
-            column = spec.AMOUNT_HEADINGS.get(spec.key(text(cell)))
-            if column and id(cell) not in seen and column not in headings.values():
-                headings[col] = column
-                seen.add(id(cell))
+        headings = placed_headings(rows[heading_row][2], spec.AMOUNT_HEADINGS)
         funding_cell = tokens[at].cell
         body = []
         for _, _, row in rows[heading_row + 1:]:
@@ -288,12 +241,7 @@ def read_indicators(blocks, tokens, at, end, evaluation, problems):
                                 "Found 绩效指标 but no 三级指标 column header."))
         return
     if mode == "placed":
-        columns, seen = {}, set()
-        for col, cell in enumerate(cells[header_at]):
-            column = spec.INDICATOR_HEADINGS.get(spec.key(text(cell)))
-            if column and id(cell) not in seen and column not in columns.values():
-                columns[col] = column
-                seen.add(id(cell))
+        columns = placed_headings(cells[header_at], spec.INDICATOR_HEADINGS)
         body = [[text(c) for c in row] for row in cells[header_at + 1:]]
     else:
         header, body = found
@@ -351,21 +299,6 @@ def cut_lines(cells, width):
         rows.append([t.text for t in cells[i:i + take]])
         i += take
     return rows
-
-
-def align_texts(rows, width):
-    """Rows of a text copy placed on `width` columns: each read from the right (a copy keeps a row's empty cells
-    after its last value), with the cells its line left out — merged from above — carried down from the row above."""
-    out, above = [], [""] * width
-    for row in rows:
-        while len(row) > width and not row[0].strip():
-            row = row[1:]  # the empty cells under a merged 绩效指标 column
-        while len(row) > width and not row[-1].strip():
-            row = row[:-1]
-        placed = above[:width - len(row)] + row[-width:]
-        out.append(placed)
-        above = placed
-    return out
 
 
 def read_total(blocks, tokens, at, end, mode, columns, evaluation):
