@@ -16,6 +16,7 @@ from . import contract, parallel, site
 from .datapackage import write_datapackage
 from .derive import DERIVED, derived_tables
 from .derive.facets import facet_rows
+from .derive.results import LINKED_COLUMNS, link_results
 from .derive.sources import source_rows
 from .inputs import DEPARTMENTS_FILE, read_input, year_rows
 from .metadata import setting, site_metadata, table_facets, write_site_metadata
@@ -59,6 +60,7 @@ def write_year(path, checked, year_dir):
     db.index_departments()
     search_id = 1
     for _, _, chunk in db.chunks():
+        db.update(link_results(chunk), LINKED_COLUMNS)  # what each self-evaluation evaluates, before the checks
         for table, rows in derived_tables(chunk, search_id).items():
             db.add_dicts(table, rows)
             search_id += len(rows) if table == "search_index" else 0

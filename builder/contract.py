@@ -11,7 +11,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "contract.yml"
 INPUT_TYPES = {"text", "year", "department", "integer", "amount", "money"}
-LAYOUTS = ("三表", "标准")  # 2019's three forms; the standard 项目支出绩效目标表
+LAYOUTS = ("三表", "标准", "自评")  # 2019's three forms; the standard 项目支出绩效目标表; 项目支出绩效自评表 (results)
 OUTPUT_TYPES = {"text": str, "integer": int, "real": float}
 READS = {None, "万元", "元", "blank_is_null"}
 INPUT_KEYS = {"required", "type", "pattern", "pattern_help"}

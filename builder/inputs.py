@@ -19,7 +19,7 @@ from .read import iter_rows, read_csv
 DEPARTMENTS_FILE = "departments.csv"
 # The files the others link to, per layout: while one of them has no rows, its links are not checked (the empty
 # file is the problem reported).
-LINK_TARGETS = ("form1_special_funds.csv", "form3_department_budget.csv", "projects.csv")
+LINK_TARGETS = ("form1_special_funds.csv", "form3_department_budget.csv", "projects.csv", "self_evaluations.csv")
 
 
 @dataclass

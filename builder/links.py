@@ -31,7 +31,7 @@ class YearLinks:
         self.found = {}  # (file, link number) -> problems
         self.output_text = {}  # 部门名称 -> form 3's 产出指标 cell
         self.breakdown = []
-        self.units = {}  # (部门, 序号) -> 资金单位 of a standard-layout project, for its funding rows
+        self.units = {}  # (部门, 序号) -> 资金单位 of a standard-layout project (("自评", 部门, 序号): a self-evaluation)
         self.three_form = set()  # departments with form-1 rows this year
         files = contract.all_year_files()
         self.incoming = {name: links_to(name) for name in files}
@@ -64,6 +64,11 @@ class YearLinks:
             self.check_fen(row, ("中期资金总额", "年度资金总额"), unit)
         elif name == "project_funding.csv":
             self.check_fen(row, ("金额",), self.units.get((row.values["部门"], row.values["序号"].strip())))
+        elif name == "self_evaluations.csv":
+            self.units[("自评", row.values["部门"], row.values["序号"].strip())] = row.values["资金单位"]
+        elif name == "self_evaluation_amounts.csv":
+            self.check_fen(row, ("年初预算数", "全年预算数", "全年执行数"),
+                           self.units.get(("自评", row.values["部门"], row.values["序号"].strip())))
 
     def check_fen(self, row, columns, unit):
         """A standard-layout amount must be exact to the 分 in its project's unit (2 decimals in 元, 6 in 万元)."""

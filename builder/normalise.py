@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from . import contract
 from .amounts import fen, parse_amount, yuan_from_fen
+from .results import as_real, data_or_none, is_template, number, rate
 
 
 def cell(value, rule):
@@ -34,6 +35,12 @@ INDICATOR_FIELDS = ("一级指标", "二级指标", "三级指标", "指标性�
 
 def blank_is_null(value):
     return value if value.strip() else None
+
+
+def template_cells(values, columns):
+    """'列：原文' of the cells holding the template's instructions (not data), joined by '；'; None when there are none."""
+    found = [f"{column}：{values[column]}" for column in columns if is_template(values[column])]
+    return "；".join(found) or None
 
 
 def wan_of_fen(amount_fen):
@@ -77,7 +84,10 @@ class Normaliser:
                          "form3_department_budget.csv": self.department_budget,
                          "form3_department_expenditures.csv": self.department_expenditures, "notes.csv": self.note,
                          "projects.csv": self.project, "project_funding.csv": self.project_funding,
-                         "project_indicators.csv": self.project_indicator}
+                         "project_indicators.csv": self.project_indicator,
+                         "self_evaluations.csv": self.self_evaluation,
+                         "self_evaluation_amounts.csv": self.self_evaluation_amount,
+                         "self_evaluation_indicators.csv": self.self_evaluation_indicator}
 
     def record(self, table, values, **computed):
         """A computed value wins over the column's `from` (a standard-layout row fills form 1's columns itself)."""
@@ -94,6 +104,7 @@ class Normaliser:
         self.fund_ids = {}  # (部门, 专项名称) -> id: form 2 names its fund
         self.directions_per_fund = Counter()
         self.projects = {}  # (部门, 序号) -> (专项_id, 资金单位, 原始文件): the funding and indicator rows name their project
+        self.evaluations = {}  # (部门, 序号) -> (自评_id, 资金单位): a self-evaluation's amount and indicator rows
 
     def records(self, file_name, values, wanted=None):
         """[(table, id, record)] for one row of file_name; with wanted (a set of (table, id)), only those records
@@ -162,6 +173,43 @@ class Normaliser:
         return self.one("performance_indicators", row_id, v, wanted, 专项_id=fund_id, 期别=v["期别"],
                         顺序=int(v["顺序"]), 原始文件=document,
                         **{column: blank_is_null(v[column]) for column in INDICATOR_FIELDS})
+
+    # Self-evaluations (项目支出绩效自评表): cells verbatim; blank cells and the template's instructions are NULL (the
+    # instructions kept in 模板文字); scores and amounts also as numbers. 专项_id and 指标_id are linked later, per
+    # department, once its targets are written (derive/results.py).
+
+    def self_evaluation(self, v, wanted):
+        row_id = f"{self.prefix(v['部门'])}-e{int(v['序号']):02d}"
+        self.evaluations[(v["部门"], int(v["序号"]))] = (row_id, v["资金单位"])
+        score = number(v["得分"])
+        return self.one("self_evaluations", row_id, v, wanted, 主管部门=blank_is_null(v["主管部门"]),
+                        实施单位=blank_is_null(v["实施单位"]), 预期目标=data_or_none(v["预期目标"]),
+                        实际完成情况=data_or_none(v["实际完成情况"]), 总分_原文=blank_is_null(v["总分"]),
+                        总分=as_real(number(v["总分"])), 得分_原文=blank_is_null(v["得分"]), 得分=as_real(score),
+                        评价等级=data_or_none(v["评价等级"]), 填报状态="已填报" if score is not None else "未填报",
+                        模板文字=template_cells(v, ("预期目标", "实际完成情况", "总分", "得分", "评价等级")))
+
+    def self_evaluation_amount(self, v, wanted):
+        evaluation_id, unit = self.evaluations[(v["部门"], int(v["序号"]))]
+        amounts = {}
+        for column in ("年初预算数", "全年预算数", "全年执行数"):
+            amounts[f"{column}_原文"], amounts[f"{column}_分"] = blank_is_null(v[column]), fen(v[column], unit)
+        printed_rate = rate(v["执行率"])
+        return self.one("self_evaluation_amounts", f"{evaluation_id}-a{int(v['顺序'])}", v, wanted,
+                        自评_id=evaluation_id, 资金单位=unit, **amounts, 分值_原文=blank_is_null(v["分值"]),
+                        分值=as_real(number(v["分值"])), 执行率_原文=blank_is_null(v["执行率"]),
+                        执行率=None if printed_rate is None else float(printed_rate[0]),
+                        得分_原文=blank_is_null(v["得分"]), 得分=as_real(number(v["得分"])))
+
+    def self_evaluation_indicator(self, v, wanted):
+        evaluation_id, _ = self.evaluations[(v["部门"], int(v["序号"]))]
+        return self.one("self_evaluation_indicators", f"{evaluation_id}-i{int(v['顺序']):02d}", v, wanted,
+                        自评_id=evaluation_id, **{column: blank_is_null(v[column]) for column in
+                                                 ("一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位")},
+                        实际完成值=data_or_none(v["实际完成值"]), 分值_原文=blank_is_null(v["分值"]),
+                        分值=as_real(number(v["分值"])), 得分_原文=blank_is_null(v["得分"]), 得分=as_real(number(v["得分"])),
+                        偏差原因分析及改进措施=data_or_none(v["偏差原因分析及改进措施"]),
+                        模板文字=template_cells(v, ("实际完成值", "得分", "偏差原因分析及改进措施")))
 
     def department_budget(self, v, wanted):
         return self.one("department_budgets", self.prefix(v["部门名称"]), v, wanted)

@@ -24,7 +24,8 @@ from .year_changes import view_sql
 BATCH = 5000  # rows per executemany
 # The tables whose rows are written per year and department, and which the derived tables are computed from.
 CHUNKED = ["special_funds", "expenditure_directions", "performance_indicators", "department_budgets",
-           "department_expenditures", "notes", "project_funding"]
+           "department_expenditures", "notes", "project_funding", "self_evaluations", "self_evaluation_amounts",
+           "self_evaluation_indicators"]
 
 
 class BudgetDb:
@@ -109,6 +110,14 @@ class BudgetDb:
         department = names.index("部门")
         for key, rows in itertools.groupby(cursor, key=operator.itemgetter(department)):
             yield key, [dict(zip(names, row)) for row in rows]
+
+    def update(self, rows_of, columns_of):
+        """Set columns_of[table] of rows_of[table] (dicts with their id) in rows already written."""
+        self.flush()
+        for table, rows in rows_of.items():
+            columns = columns_of[table]
+            sql = f"update [{table}] set {', '.join(f'[{c}] = ?' for c in columns)} where id = ?"
+            self.conn.executemany(sql, ([row[c] for c in columns] + [row["id"]] for row in rows))
 
     def index_departments(self):
         """What chunks() reads by: each chunked table's rows by 部门 (a year's database holds one year)."""

@@ -101,6 +101,42 @@ def standard_copy(tmp_path):
     return standard_data(tmp_path)
 
 
+SELFEVAL = ROOT / "tests" / "fixtures" / "selfeval"  # self-evaluations of 2031 (the sample) and 2019 (see its README)
+
+
+def selfeval_data(folder):
+    """standard_data plus the self-evaluation fixtures: 2031 beside the standard targets, 2019 beside the three forms."""
+    data, source = standard_data(folder)
+    for year in ("2019", "2031"):
+        for csv_file in (SELFEVAL / year).glob("*.csv"):
+            shutil.copyfile(csv_file, data / year / csv_file.name)
+        shutil.copytree(SELFEVAL / "source" / year, source / year, dirs_exist_ok=True)
+    return data, source
+
+
+@pytest.fixture(scope="session")
+def selfeval_built(tmp_path_factory):
+    """A site built from data/, the standard fixture year 2031 and the self-evaluations of 2019 and 2031."""
+    folder = tmp_path_factory.mktemp("selfeval")
+    data, source = selfeval_data(folder)
+    site = folder / "site"
+    build(data, site, source)
+    return site.resolve()
+
+
+@pytest.fixture(scope="session")
+def selfeval_ds(selfeval_built):
+    from datasette.app import Datasette
+
+    return Datasette(config_dir=selfeval_built)
+
+
+@pytest.fixture
+def selfeval_copy(tmp_path):
+    """A scratch (data, source) with the self-evaluation fixtures, that a test may break."""
+    return selfeval_data(tmp_path)
+
+
 @pytest.fixture
 def data_copy(tmp_path):
     """A scratch copy of data/ that a test may break."""

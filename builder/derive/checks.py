@@ -5,6 +5,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ..amounts import wan
+from .results import result_checks
 
 # A district bureau's project of 10亿元 (100,000 万元) or more: likely a 元 figure typed under 万元. A project in 元
 # under 1,000 元: likely a 万元 figure under 元. Flagged on /checks, never refused (a city's project can be that large).
@@ -107,4 +108,13 @@ def data_checks(tables):
             found = "；".join(d[column] for d in directions)
             check(fund, code, name, f"同一专项在表1和表2中的“{column}”应一字不差。", fund["专项名称"],
                   fund[column], found, amounts=False)
+
+    def result_check(evaluation, code, name, explanation, expected, found, passes):
+        """A self-evaluation's check: texts, no amounts (the differences are named in 实际值)."""
+        checks.append({"id": f"{evaluation['id']}-{code}", "年度": evaluation["年度"], "部门": evaluation["部门"],
+                       "检查项": name, "说明": "自评表：" + explanation, "对象": evaluation["项目名称"],
+                       "对象表": "self_evaluations", "对象_id": evaluation["id"], "期望值": expected, "实际值": found,
+                       "差额_元": None, "差额_万元": None, "差额_分": None, "结果": "一致" if passes else "不一致"})
+
+    result_checks(tables, result_check)
     return checks

@@ -71,7 +71,8 @@ class Filed:
     """What the CSVs of data/ hold, for the documents: each (年度, 部门) with rows of the three-form layout, and each
     document a project names (原始文件 -> where it is first named, for messages)."""
 
-    FILES = ("form1_special_funds.csv", "form3_department_budget.csv", "projects.csv")  # the rows it looks at
+    # the rows it looks at (a self-evaluation names its document as a project does)
+    FILES = ("form1_special_funds.csv", "form3_department_budget.csv", "projects.csv", "self_evaluations.csv")
 
     def __init__(self):
         self.three_form, self.cited = set(), {}
@@ -80,7 +81,7 @@ class Filed:
         if layout == "三表" and file_name in ("form1_special_funds.csv", "form3_department_budget.csv"):
             # as filed: a row with a bad 年度 is reported by the cell checks, and the build stops before documents
             self.three_form.add((row.values["年度"], row.values.get("部门") or row.values.get("部门名称")))
-        elif file_name == "projects.csv":
+        elif file_name in ("projects.csv", "self_evaluations.csv"):
             self.cited.setdefault(row.values["原始文件"], (row.file, row.line))
 
     def has(self, relative, year, department, nested):
