@@ -13,7 +13,7 @@ from . import selfeval_spec as spec
 from .document import ImportFailed, Origin, Problem
 from .selfeval_rows import align_texts, mode_of, placed_headings, placed_rows, ragged_rows, text
 from .standard import check_amount, find, stream, unit_line
-from .standard_spec import YEAR_IN_TITLE, YEAR_LINE
+from .standard_spec import TITLE as TARGETS_TITLE, YEAR_IN_TITLE, YEAR_LINE
 
 
 @dataclass
@@ -28,8 +28,10 @@ class Evaluation:
 def is_self_evaluation(blocks):
     """The first cell that makes the document a self-evaluation (its title, or a result heading), or None."""
     keys = [(spec.key(cell.text), cell) for block in blocks for row in block.rows for cell in row]
-    return next((c for k, c in keys if spec.TITLE.search(k) and len(k) <= 40), None) \
-        or next((c for k, c in keys if k in spec.RESULT_HEADINGS), None)
+    result = next((c for k, c in keys if spec.column_of(spec.RESULT_HEADINGS, k)), None)
+    if result is not None or any(TARGETS_TITLE.search(k) and len(k) <= 40 for k, _ in keys):
+        return result  # a target table's page may link to the self-evaluation by its title
+    return next((c for k, c in keys if spec.TITLE.search(k) and len(k) <= 40), None)
 
 
 def recognise(blocks, source):
@@ -111,7 +113,7 @@ def read_amounts(blocks, tokens, at, end, unit, evaluation, problems):
     if mode == "placed":
         rows = placed_rows(blocks, tokens, at, end)
         heading_row = next((n for n, (_, _, row) in enumerate(rows)
-                            if sum(spec.key(text(c)) in spec.AMOUNT_HEADINGS for c in row) >= 2), None)
+                            if sum(bool(spec.column_of(spec.AMOUNT_HEADINGS, text(c))) for c in row) >= 2), None)
         if heading_row is None:
             return no_headings(tokens[at], problems)
         headings = placed_headings(rows[heading_row][2], spec.AMOUNT_HEADINGS)
@@ -159,10 +161,11 @@ def ragged_amounts(tokens, at, end, mode, problems):
     """[(label cell, {column: cell})] of a text copy: headings in order, then each row a label and a value per
     heading (a line per row, or — one cell per line — as many cells as that)."""
     part = tokens[at + 1:end]
-    last = max((n for n, t in enumerate(part) if t.key in spec.AMOUNT_HEADINGS), default=None)
+    last = max((n for n, t in enumerate(part) if spec.column_of(spec.AMOUNT_HEADINGS, t.key)), default=None)
     if last is None:
         return None
-    headings = [spec.AMOUNT_HEADINGS[t.key] for t in part[:last + 1] if t.key in spec.AMOUNT_HEADINGS]
+    headings = [spec.column_of(spec.AMOUNT_HEADINGS, t.key) for t in part[:last + 1]]
+    headings = [column for column in headings if column]
     width = 1 + len(headings)
     rest = part[last + 1:]
     if mode == "lines":
@@ -245,7 +248,7 @@ def read_indicators(blocks, tokens, at, end, evaluation, problems):
         body = [[text(c) for c in row] for row in cells[header_at + 1:]]
     else:
         header, body = found
-        columns = {n: spec.INDICATOR_HEADINGS.get(spec.key(t)) for n, t in enumerate(header)}
+        columns = {n: spec.column_of(spec.INDICATOR_HEADINGS, t) for n, t in enumerate(header)}
         columns = {n: c for n, c in columns.items() if c}
         cut = next((n for n, row in enumerate(body) if ends_form(row)), len(body))
         body = align_texts(body[:cut], len(header))  # the end is found before cells are carried down
@@ -278,8 +281,8 @@ def ragged_header(tokens, at, end, mode):
         header = rows[header_at]
         tops = [n for n, t in enumerate(header) if spec.key(t) == spec.TOP_HEADER]
         return (header[tops[0]:] if tops else [""] + header), rows[header_at + 1:]
-    last = max(n for n, t in enumerate(part) if t.key in spec.INDICATOR_HEADINGS)
-    header = [t.text for t in part[:last + 1] if t.key in spec.INDICATOR_HEADINGS]
+    last = max(n for n, t in enumerate(part) if spec.column_of(spec.INDICATOR_HEADINGS, t.key))
+    header = [t.text for t in part[:last + 1] if spec.column_of(spec.INDICATOR_HEADINGS, t.key)]
     if spec.key(header[0]) != spec.TOP_HEADER:
         header = [""] + header
     return header, cut_lines(part[last + 1:], len(header))

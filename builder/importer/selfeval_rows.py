@@ -6,7 +6,7 @@
   from the right (a copy keeps a row's empty cells after its last value) with the cells above carried down;
 - one cell per line ("lines"): rows are cut by the number of columns the headings give (selfeval.cut_lines).
 """
-from .standard_spec import key
+from .selfeval_spec import column_of
 
 
 def mode_of(blocks, token):
@@ -48,7 +48,7 @@ def placed_headings(row, names):
     column), the first of two headings naming the same column."""
     found, seen = {}, set()
     for col, cell in enumerate(row):
-        column = names.get(key(text(cell)))
+        column = column_of(names, text(cell))
         if column and id(cell) not in seen and column not in found.values():
             found[col] = column
             seen.add(id(cell))

@@ -9,27 +9,19 @@ build, not the importer, decides it is not data), blank stays blank.
 import re
 
 from .. import contract
-from .standard_spec import key  # noqa: F401 - one rule for labels, shared with the target table
+from .standard_spec import key  # one rule for labels, shared with the target table
 
 LAYOUT = "项目支出绩效自评表"
 LAYOUT_EN = "self-evaluation"
-# The files this layout drafts, in the order of the interface; their columns as contract.yml declares them.
-FILES = ["self_evaluations.csv", "self_evaluation_amounts.csv", "self_evaluation_indicators.csv"]
-# Until the data model (branch se-model) declares these files in contract.yml, the columns of the agreed interface.
-# TODO(issue 22, merge of se-model): drop AGREED once contract.yml declares the three files.
-AGREED = {
-    "self_evaluations.csv": ["年度", "部门", "序号", "项目名称", "主管部门", "实施单位", "资金单位", "预期目标",
-                             "实际完成情况", "总分", "得分", "评价等级", "原始文件"],
-    "self_evaluation_amounts.csv": ["年度", "部门", "序号", "顺序", "资金项目", "年初预算数", "全年预算数", "全年执行数",
-                                    "分值", "执行率", "得分"],
-    "self_evaluation_indicators.csv": ["年度", "部门", "序号", "顺序", "一级指标", "二级指标", "三级指标", "指标性质",
-                                       "年度指标值", "度量单位", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
-}
-COLUMNS = {name: contract.columns_of(name) if name in contract.inputs() else AGREED[name] for name in FILES}
+# The CSVs of data/<year>/ this layout drafts, with their columns, as contract.yml declares them (the interface agreed
+# with the data model, issue 22); the first has a row per project.
+LAYOUT_IN_CONTRACT = "自评"
+FILES = contract.layout_files(LAYOUT_IN_CONTRACT)
+COLUMNS = {name: contract.columns_of(name) for name in FILES}
 
 # A document is a self-evaluation when a short cell is its title, or the form has one of its result headings.
 TITLE = re.compile(r"绩效自评表|自评表$")
-RESULT_HEADINGS = {"实际完成值", "全年执行数", "实际完成情况", "完成值", "预算执行数", "预算执行率"}
+RESULT_HEADINGS = {name: name for name in ("实际完成值", "全年执行数", "实际完成情况", "完成值", "预算执行数", "预算执行率")}
 
 PROJECT_START = "项目名称"
 FIELDS = {  # header label -> self_evaluations.csv column; the value is the next cell
@@ -61,6 +53,15 @@ INDICATOR_HEADINGS = {  # indicator table heading -> self_evaluation_indicators.
 LEVEL_NAME = re.compile(r"^(.{0,8}指标|数量|质量|时效|成本|社会效益|经济效益|生态效益|可持续影响|满意度|服务对象满意度)$")
 TEMPLATE = re.compile(r"^(指标\d*[:：]?|[…\.。]+)$")  # template rows left in the form: 指标1：, ……
 VALUES = ["三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]  # a row states one of them
+
+# A heading's note of the ministry's template: 全年预算数（A）, 全年执行数（B）, 执行率（B/A）, 年度指标值（A）
+HEADING_NOTE = re.compile(r"\([A-Z][A-Z/×*]*\)$")
+
+
+def column_of(headings, text):
+    """The agreed column a printed heading names (AMOUNT_HEADINGS or INDICATOR_HEADINGS), or None."""
+    return headings.get(HEADING_NOTE.sub("", key(text)))
+
 
 TOTAL = {"总分", "合计", "总计"}
 GRADE_LABELS = {"评价等级", "自评等级", "等级", "绩效等级"}  # a label cell before the grade on the 总分 row

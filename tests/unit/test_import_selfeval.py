@@ -9,6 +9,9 @@ import csv
 import hashlib
 import io
 import shutil
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -97,6 +100,17 @@ def test_targets_and_self_evaluation_of_the_same_year_are_two_documents(capsys, 
             name, "2031/shili-jiaotong/shili-jiaotong-2031-selfeval.html"), name
     assert sorted(p.name for p in (tmp_path / "source" / "2031" / "shili-jiaotong").iterdir()) == [
         "shili-jiaotong-2031-selfeval.html", "shili-jiaotong-2031-targets.xlsx"]
+    # both build beside 2019: the complete project linked to its target's fund, the other (no target) not
+    shutil.copytree(ROOT / "data" / "2019", data / "2019")
+    (tmp_path / "source" / "2019").mkdir()
+    shutil.copy(ROOT / "source" / "2019" / "shifeng-minzheng.txt", tmp_path / "source" / "2019" / "shifeng-minzheng.txt")
+    result = subprocess.run([sys.executable, "build_db.py", "--data", str(data), "--site", str(tmp_path / "site"),
+                             "--source", str(tmp_path / "source")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    budget = sqlite3.connect(tmp_path / "site" / "budget.db")
+    assert budget.execute("select 项目名称, 专项_id, 得分_原文, 评价等级 from self_evaluations where 年度 = 2031 order by id"
+                          ).fetchall() == [("农村公路养护", "2031-shili-jiaotong-01", "95.82", "优"),
+                                           ("公交运营补贴", None, None, None)]
 
 
 def test_reimport_needs_force_and_a_second_document_continues_the_numbering(capsys, data, tmp_path):
@@ -149,8 +163,14 @@ def province_names(text):
             .replace("项目资金（万元）", "项目资金(万元)"))
 
 
-@pytest.mark.parametrize("change", [as_pipes, one_cell_per_line, tab_led, province_names],
-                         ids=["pipes", "one cell per line", "tab-led", "province's names"])
+def ministry_notes(text):
+    """The ministry's template notes its headings: 全年预算数（A）, 全年执行数（B）, 执行率（B/A）, 年度指标值（A）…"""
+    return (text.replace("\t全年预算数\t全年执行数\t分值\t执行率\t", "\t全年预算数（A）\t全年执行数（B）\t分值\t执行率（B/A）\t")
+            .replace("\t年度指标值\t实际完成值\t", "\t年度指标值（A）\t实际完成值（B）\t"))
+
+
+@pytest.mark.parametrize("change", [as_pipes, one_cell_per_line, tab_led, province_names, ministry_notes],
+                         ids=["pipes", "one cell per line", "tab-led", "province's names", "ministry's notes"])
 def test_text_copies_of_other_shapes_give_the_reference(capsys, data, tmp_path, change):
     copy = tmp_path / "copy.txt"
     copy.write_text(change(SAMPLE_TEXT), encoding="utf-8")
@@ -311,7 +331,7 @@ def test_workbook_with_the_provinces_names_and_merged_cells(capsys, data, tmp_pa
 # ---------------------------------------------------------------------------
 
 
-def shifeng_rows(name, budget, spent, score):
+def shifeng_rows(name, budget, spent, score, total):
     return [
         [("项目名称", 2), (name, 9)],
         [("主管部门", 2), ("株洲市石峰区民政局", 4), ("实施单位", 2), ("株洲市石峰区民政局", 3)],
@@ -326,7 +346,7 @@ def shifeng_rows(name, budget, spent, score):
         cells("", "", "时效指标", "发放及时率", "", "100%", "", "100%", "10", "10", ""),
         cells("", "效益指标", "社会效益指标", "困难群众生活", "", "得到保障", "", "得到保障", "20", "20", ""),
         cells("", "满意度指标", "服务对象满意度指标", "对象满意度", "", "≥90%", "", "95%", "10", "10", ""),
-        [("总分", 8)] + cells("100", "", ""),
+        [("总分", 8)] + cells("100", total, "优"),
     ]
 
 
@@ -342,8 +362,8 @@ def test_a_self_evaluation_of_the_2019_funds_imports_beside_2019(capsys, data_20
     funds = rows(ROOT / "data" / "2019" / "form1_special_funds.csv")[:2]
     names = [fund["专项支出名称"] for fund in funds]
     path = tmp_path / "石峰区民政局2019年度项目支出绩效自评表.docx"
-    write_docx(path, [shifeng_rows(names[0], funds[0]["资金总额"], funds[0]["资金总额"], "10"),
-                      shifeng_rows(names[1], funds[1]["资金总额"], "58.5", "9.75")], year="2019")
+    write_docx(path, [shifeng_rows(names[0], funds[0]["资金总额"], funds[0]["资金总额"], "10", "98"),
+                      shifeng_rows(names[1], funds[1]["资金总额"], "58.5", "9.75", "97.75")], year="2019")
     before = snapshot(data_2019 / "2019")
     code, out, err = run(capsys, path, data_2019)
     assert code == 0, err
@@ -356,6 +376,31 @@ def test_a_self_evaluation_of_the_2019_funds_imports_beside_2019(capsys, data_20
     assert table(data_2019 / "2019" / "self_evaluation_amounts.csv", "序号", "资金项目", "全年预算数", "全年执行数")[:2] == [
         ("1", "年度资金总额", "90", "90"), ("1", "其中：当年财政拨款", "90", "90")]
     assert (tmp_path / "source" / "2019" / "shifeng-minzheng" / path.name).read_bytes() == path.read_bytes()
+    # the drafts build beside the curated year, each linked to its fund by name
+    source = tmp_path / "source"
+    shutil.copy(ROOT / "source" / "2019" / "shifeng-minzheng.txt", source / "2019" / "shifeng-minzheng.txt")
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "build_db.py", "--data", str(data_2019), "--site", str(site), "--source",
+                             str(source)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    budget = sqlite3.connect(site / "budget.db")
+    linked = budget.execute("select e.项目名称, f.专项名称, e.得分_原文 from self_evaluations e join special_funds f "
+                            "on f.id = e.专项_id where e.年度 = 2019 order by e.id").fetchall()
+    assert linked == [(names[0], names[0], "98"), (names[1], names[1], "97.75")]
+    spent = budget.execute("select 全年执行数_原文, 全年执行数_分 from self_evaluation_amounts a join self_evaluations e "
+                           "on e.id = a.自评_id where e.项目名称 = ? and a.资金项目 = '年度资金总额'", (names[1],)).fetchone()
+    assert spent == ("58.5", 58_500_000)  # 58.5 万元, exact in 分
+
+
+def test_the_2019_fixture_text_imports_to_the_data_models_2019_reference(capsys, data_2019, tmp_path):
+    """The data-model helper's own 2019 fixture (two funds, copied by hand from its text document) is what the
+    importer drafts from that document."""
+    fixture = ROOT / "tests" / "fixtures" / "selfeval"
+    code, out, err = run(capsys, fixture / "source" / "2019" / "shifeng-minzheng" / "shifeng-minzheng-2019-selfeval.txt",
+                         data_2019)
+    assert code == 0, err
+    for name in FILES:
+        assert (data_2019 / "2019" / name).read_bytes() == (fixture / "2019" / name).read_bytes(), name
 
 
 # ---------------------------------------------------------------------------
