@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import selfeval_spec as spec
 from .document import ImportFailed, Origin, Problem
-from .selfeval_rows import align_texts, mode_of, placed_headings, placed_rows, ragged_rows, text
+from .selfeval_rows import align_texts, carried_down, mode_of, placed_headings, placed_rows, ragged_rows, text
 from .standard import check_amount, find, stream, unit_line
 from .standard_spec import TITLE as TARGETS_TITLE, YEAR_IN_TITLE, YEAR_LINE
 
@@ -78,6 +78,9 @@ def read_evaluation(blocks, tokens, before, start, end, problems):
                                 "that the document (or the copy of the page) is complete."))
         return None
     targets_at = find(tokens, funding_at, indicators_at, lambda k: k in spec.TARGETS)
+    if targets_at is None:  # a label cut by a PDF's page break (年度总体目|标): the part starts before its headings
+        heading = find(tokens, funding_at, indicators_at, lambda k: k in spec.EXPECTED or k in spec.ACHIEVED)
+        targets_at = heading - 1 if heading is not None else None
     for i in range(start, funding_at):
         column = spec.FIELDS.get(tokens[i].key)
         if column and column not in evaluation.fields and i + 1 < funding_at:
@@ -245,7 +248,7 @@ def read_indicators(blocks, tokens, at, end, evaluation, problems):
         return
     if mode == "placed":
         columns = placed_headings(cells[header_at], spec.INDICATOR_HEADINGS)
-        body = [[text(c) for c in row] for row in cells[header_at + 1:]]
+        body = carried_down(cells[header_at + 1:], columns)
     else:
         header, body = found
         columns = {n: spec.column_of(spec.INDICATOR_HEADINGS, t) for n, t in enumerate(header)}

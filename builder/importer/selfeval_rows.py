@@ -68,3 +68,24 @@ def align_texts(rows, width):
         out.append(placed)
         above = placed
     return out
+
+
+def carried_down(rows, columns):
+    """The texts of placed indicator rows ({column index: agreed column} from placed_headings). On a row that names
+    its 三级, a blank 一级 cell takes the 一级 above (a merged cell that a PDF's page break cut goes on blank on the
+    next page; some forms leave the cell blank rather than merge it), and so does a blank 二级 cell merged over
+    several rows (such a continuation: nobody merges blank cells on purpose)."""
+    at = {column: n for n, column in columns.items()}
+    top, second, third = at.get("一级指标"), at.get("二级指标"), at.get("三级指标")
+    out, above = [], {}
+    for row in rows:
+        texts = [text(c) for c in row]
+        names = third is not None and third < len(texts) and texts[third].strip()
+        for col in (top, second):
+            if col is None or col >= len(texts):
+                continue
+            if names and not texts[col].strip() and (col == top or row[col] is not None and row[col].rowspan > 1):
+                texts[col] = above.get(col, "")
+            above[col] = texts[col]
+        out.append(texts)
+    return out

@@ -326,6 +326,32 @@ def test_workbook_with_the_provinces_names_and_merged_cells(capsys, data, tmp_pa
         ["3", "效益指标", "社会效益指标", "道路安全", "", "事故下降", "", "未下降", "30", "20", "车流量增加"]]
 
 
+def test_eight_projects_printed_to_pdf_break_across_pages(capsys, data, tmp_path):
+    """Chromium prints the saved page with the complete project eight times: tables, a 一级 cell merged down and the
+    年度总体目标 label break across pages, and every project still reads as the reference's first project."""
+    page = (SAMPLES / "shili-jiaotong-2031-selfeval.html").read_text(encoding="utf-8")
+    head, rest = page.split("<table>\n", 1)
+    first = "<table>\n" + rest.split("</table>")[0] + "</table>\n"
+    html = tmp_path / "eight.html"
+    html.write_text(head + "".join(first.replace("农村公路养护", f"农村公路养护{n}") for n in range(1, 9))
+                    + "<p>附件：</p></body></html>", encoding="utf-8")
+    pdf = tmp_path / "eight.pdf"
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html.as_uri()], capture_output=True, timeout=120, check=True)
+    code, out, err = run(capsys, pdf, data)
+    assert code == 0, err
+    assert "8 个项目，64 条指标" in out
+    for name in FILES:
+        expected = [row for row in rows(REFERENCE / name) if row["序号"] == "1"]
+        found = rows(data / "2031" / name)
+        for number in range(1, 9):
+            mine = [dict(row, 序号="1") for row in found if row["序号"] == str(number)]
+            if name == "self_evaluations.csv":
+                assert mine[0].pop("项目名称") == f"农村公路养护{number}" and mine[0].pop("原始文件").endswith("eight.pdf")
+                mine = [dict(mine[0], 项目名称="农村公路养护", 原始文件=SAMPLE_PDF)]
+            assert mine == expected, (name, number)
+
+
 # ---------------------------------------------------------------------------
 # 石峰区民政局's 2019 funds: a self-evaluation imported beside the curated data/2019
 # ---------------------------------------------------------------------------
