@@ -122,10 +122,13 @@ def read_amounts(blocks, tokens, at, end, unit, evaluation, problems):
         headings = placed_headings(rows[heading_row][2], spec.AMOUNT_HEADINGS)
         funding_cell = tokens[at].cell
         body = []
-        for _, _, row in rows[heading_row + 1:]:
+        for b, r, row in rows[heading_row + 1:]:
             left = [c for c in row[:min(headings)] if c is not None and c is not funding_cell and c.text.strip()]
             label = left[-1] if left else None
-            values = {column: row[col] if col < len(row) else None for col, column in headings.items()}
+            # a value merged down over the rows (分值 10 beside all four) is the value of the row it starts in only
+            starting = {id(c) for c in blocks[b].rows[r]}
+            values = {column: row[col] if col < len(row) and id(row[col]) in starting else None
+                      for col, column in headings.items()}
             body.append((label, values))
     else:
         body = ragged_amounts(tokens, at, end, mode, problems)

@@ -282,14 +282,21 @@ def test_word_document_in_yuan_with_indicator_columns_and_a_blank_form(capsys, d
         ["2", "2", "效益指标", "社会效益指标", "群众出行", "定性", "更加便利", "", "", "30", "", ""]]
 
 
-def province_workbook(path):
+def province_workbook(path, names=("公路巡查",)):
     """The province's names (调整后预算数, 预算执行数, 预算执行率, 完成值, 权重, 未完成原因分析), numbers stored as
-    numbers, 二级 merged over two 三级, the 总分 row's values under 权重, 得分 and the last column."""
+    numbers, 二级 merged over two 三级, the 总分 row's values under 权重, 得分 and the last column; several projects
+    one under the other on one sheet, the second and later with 分值 merged down the 项目资金 rows."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = "公路巡查"
+    sheet.title = "自评表"
+    for n, name in enumerate(names):
+        province_project(sheet, name, 14 * n, merged_points=n > 0)
+    book.save(path)
+
+
+def province_project(sheet, name, offset, merged_points):
     for row in [
-        ["项目支出绩效自评表"], ["（2033年度）"], ["项目名称", None, "公路巡查"],
+        ["项目支出绩效自评表"], ["（2033年度）"], ["项目名称", None, name],
         ["主管部门", None, "示例区交通运输局", None, None, "实施单位", "示例区公路所"],
         ["项目资金（万元）", None, None, "年初预算数", "调整后预算数", "预算执行数", "分值", "预算执行率", "得分"],
         [None, None, "年度资金总额", 500, 520.5, 520.5, 10, "100%", 10],
@@ -303,10 +310,14 @@ def province_workbook(path):
         ["总分", None, None, None, None, None, 100, 90, "良"],
     ]:
         sheet.append(row)
-    for ref in ("A1:I1", "A2:I2", "A3:B3", "C3:I3", "A4:B4", "C4:E4", "G4:I4", "A5:B7", "A8:A9", "B8:D8", "E8:I8",
-                "B9:D9", "E9:I9", "A10:A13", "B11:B12", "C11:C12", "A14:F14"):
-        sheet.merge_cells(ref)
-    book.save(path)
+    merged = ["A1:I1", "A2:I2", "A3:B3", "C3:I3", "A4:B4", "C4:E4", "G4:I4", "A5:B7", "A8:A9", "B8:D8", "E8:I8", "B9:D9",
+              "E9:I9", "A10:A13", "B11:B12", "C11:C12", "A14:F14"]
+    if merged_points:
+        sheet.cell(offset + 7, 7).value = None
+        merged.append("G6:G7")
+    for ref in merged:
+        first, last = ref.split(":")
+        sheet.merge_cells(f"{first[0]}{int(first[1:]) + offset}:{last[0]}{int(last[1:]) + offset}")
 
 
 def test_workbook_with_the_provinces_names_and_merged_cells(capsys, data, tmp_path):
@@ -324,6 +335,19 @@ def test_workbook_with_the_provinces_names_and_merged_cells(capsys, data, tmp_pa
         ["1", "产出指标", "数量指标", "巡查里程", "", "1200公里", "", "1250公里", "50", "50", ""],
         ["2", "产出指标", "数量指标", "病害发现数", "", "≥40处", "", "45处", "10", "10", ""],
         ["3", "效益指标", "社会效益指标", "道路安全", "", "事故下降", "", "未下降", "30", "20", "车流量增加"]]
+
+
+def test_two_projects_on_one_sheet_with_points_merged_down(capsys, data, tmp_path):
+    path = tmp_path / "one-sheet.xlsx"
+    province_workbook(path, ("公路巡查", "桥梁巡查"))
+    code, out, err = run(capsys, path, data)
+    assert code == 0, err
+    assert table(data / "2033" / "self_evaluations.csv", "序号", "项目名称", "得分") == [("1", "公路巡查", "90"),
+                                                                                     ("2", "桥梁巡查", "90")]
+    assert table(data / "2033" / "self_evaluation_amounts.csv", "序号", "资金项目", "分值") == [
+        ("1", "年度资金总额", "10"), ("1", "其中：当年财政拨款", "—"),
+        ("2", "年度资金总额", "10"), ("2", "其中：当年财政拨款", "")]  # one merged cell: the value of its first row
+    assert len(rows(data / "2033" / "self_evaluation_indicators.csv")) == 6
 
 
 def test_eight_projects_printed_to_pdf_break_across_pages(capsys, data, tmp_path):
