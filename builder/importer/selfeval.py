@@ -39,10 +39,13 @@ def recognise(blocks, source):
     tokens = stream(blocks)
     starts = [i for i, t in enumerate(tokens) if t.key == spec.PROJECT_START]
     problems, evaluations = [], []
-    if not starts:
-        problems.append(Problem(Origin(source), f"这是{spec.LAYOUT}，但没有找到“项目名称”：请检查文件是否完整。",
-                                f"This is a {spec.LAYOUT} ({spec.LAYOUT_EN}) but it has no 项目名称: check that the "
-                                "document is complete."))
+    if not starts:  # e.g. a department-wide 部门整体支出绩效自评表, or a page cut short
+        seen = is_self_evaluation(blocks)
+        problems.append(Problem(seen.origin if seen else Origin(source), f"读到“{seen.text if seen else ''}”，但没有找到"
+                                f"“项目名称”。只能导入{spec.LAYOUT}（每个项目一张表，有项目名称、项目资金、绩效指标）；"
+                                "请检查文件是否完整。", f"Found '{seen.text if seen else ''}' but no 项目名称. Only the "
+                                f"{spec.LAYOUT} ({spec.LAYOUT_EN}: one table per project, with 项目名称, 项目资金 and "
+                                "绩效指标) can be imported; check that the document is complete."))
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(tokens)
         before = starts[n - 1] + 1 if n else 0

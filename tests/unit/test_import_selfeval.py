@@ -113,6 +113,17 @@ def test_targets_and_self_evaluation_of_the_same_year_are_two_documents(capsys, 
                                            ("公交运营补贴", None, None, None)]
 
 
+def test_a_target_page_that_links_to_the_self_evaluation_stays_a_target_table(capsys, data, tmp_path):
+    page = (SAMPLES / "shili-jiaotong-2031-targets.txt").read_text(encoding="utf-8").replace(
+        "附件：", "相关链接：\n示例区交通运输局2031年度项目支出绩效自评表\n附件：")
+    copy = tmp_path / "targets.txt"
+    copy.write_text(page, encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 0, err
+    assert "项目支出绩效目标申报表" in out and "1 个项目，10 条指标" in out
+    assert not (data / "2031" / "self_evaluations.csv").exists()
+
+
 def test_reimport_needs_force_and_a_second_document_continues_the_numbering(capsys, data, tmp_path):
     sample = SAMPLES / "shili-jiaotong-2031-selfeval.xlsx"
     assert run(capsys, sample, data)[0] == 0
@@ -467,6 +478,9 @@ BROKEN = {
                                 ["441.9000001", "比一分钱还细", "finer than one fen", "第13行"]),
     "a cell without a column": (lambda t: t.replace("\t9.82\n", "\t9.82\t多余\n"),
                                 ["“多余”没有对应的列", "'多余' has no column", "第13行"]),
+    "a department-wide self-evaluation": (lambda t: "部门整体支出绩效自评表\n（2031年度）\n部门名称\t示例区交通运输局\n"
+                                          "年度主要任务\t任务名称\t主要内容\n",
+                                          ["读到“部门整体支出绩效自评表”", "没有找到“项目名称”", "Only the 项目支出绩效自评表"]),
     "no 三级指标 heading": (lambda t: t.replace("\t三级指标\t", "\t指标名称\t"), ["没有找到“三级指标”表头", "no 三级指标"]),
 }
 
