@@ -15,6 +15,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
+from builder.results_view import fund_results
 from builder.year_changes import status
 
 
@@ -93,7 +94,7 @@ def card_data(conn, fund_id):
         "fund": fund, "directions": directions, "notes": notes, "totals": totals,
         "department_code": code[0] if code else None,
         "quality": quality, "checkable": sum(q["可衡量"] for q in filled), "filled": len(filled),
-        "estimates": estimates,
+        "estimates": estimates, "results": fund_results(conn, fund_id, fund),
     }, "source_document": document[0] if document else None}
 
 

@@ -10,6 +10,7 @@ database thread (`execute_fn`), not query by query.
 from datasette import hookimpl
 from datasette.utils.asgi import BadRequest, Response
 
+from builder.results_view import summaries, totals
 from builder.year_changes import compare
 
 LIST_SIZE = 50  # departments on the home page; /departments has them all
@@ -65,7 +66,9 @@ def department_page(conn, department, request, saved_queries):
     if previous_year is not None:
         fund_changes, stopped = compare([{**f, "金额_元": f["资金总额_元"]} for f in funds], previous_funds, ["专项名称"])
     document = first(conn, "select * from source_documents where 年度 = ? and 部门 = ?", [year, department])
+    results = summaries(conn, year, department)  # the year's self-evaluations (issue 22), if published
     return {
+        "results": results, "results_totals": totals(results),
         "code": info["部门编码"], "full_name": info["全称"],
         "previous_year": previous_year,
         "previous_budget": previous_budget,
