@@ -207,8 +207,9 @@ def read_targets(blocks, tokens, at, end, evaluation):
     headings = [t for t in part if t.key in spec.EXPECTED or t.key in spec.ACHIEVED]
     columns = [("预期目标" if t.key in spec.EXPECTED else "实际完成情况") for t in headings] or ["预期目标", "实际完成情况"]
     if mode_of(blocks, tokens[at]) == "placed" and headings:
+        side_by_side = len({(h.block, h.row) for h in headings}) == 1  # else one under the other, texts beside them
         for heading, column in zip(headings, columns):
-            evaluation.fields[column] = below(blocks, heading)
+            evaluation.fields[column] = (below if side_by_side else beside)(blocks, heading)
         return
     texts = part[part.index(headings[-1]) + 1:] if headings else part
     while len(texts) > len(columns) and not texts[0].key:
@@ -222,6 +223,12 @@ def below(blocks, heading):
     matrix = blocks[heading.block].matrix()
     r = heading.row + heading.cell.rowspan
     return text(matrix[r][heading.cell.col]) if r < len(matrix) else ""
+
+
+def beside(blocks, heading):
+    """The text of the cell right of a placed heading."""
+    row = blocks[heading.block].matrix()[heading.row]
+    return text(next((c for c in row[heading.cell.col + heading.cell.colspan:] if c is not None), None))
 
 
 # ---------------------------------------------------------------------------
@@ -332,7 +339,7 @@ def read_total(blocks, tokens, at, end, mode, columns, evaluation):
                     after.append(cell)
             grade = [c.text for c in after if c.text.strip() and spec.key(c.text) not in spec.GRADE_LABELS]
             evaluation.fields.update(总分=by_column["分值"], 得分=by_column["得分"], 评价等级=grade[0] if grade else "")
-            return
+            return read_grade(tokens, total_at, end, evaluation)
         values = [c.text for c in blocks[total.block].rows[total.row] if c is not total.cell]
     elif mode == "ragged":
         values = [t.text for t in ragged_rows(tokens, total_at, end)[0][1:]]
@@ -347,3 +354,19 @@ def read_total(blocks, tokens, at, end, mode, columns, evaluation):
     values = [v for v in values if spec.key(v) not in spec.GRADE_LABELS]
     for column, value in zip(("总分", "得分", "评价等级"), values):
         evaluation.fields[column] = value
+    read_grade(tokens, total_at, end, evaluation)
+
+
+def read_grade(tokens, total_at, end, evaluation):
+    """A grade on a line of its own after the 总分 row (自评等级 | 优), or in one cell with its label (评价等级：优)."""
+    label, colon, grade = spec.key(evaluation.fields.get("评价等级", "")).partition(":")
+    if colon and label in spec.GRADE_LABELS:
+        evaluation.fields["评价等级"] = grade
+    if evaluation.fields.get("评价等级", "").strip():
+        return
+    for i in range(total_at + 1, end):
+        label, _, grade = tokens[i].key.partition(":")
+        if label in spec.GRADE_LABELS:
+            following = tokens[i + 1].text if i + 1 < end else ""
+            evaluation.fields["评价等级"] = grade or following
+            return

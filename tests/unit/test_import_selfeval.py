@@ -192,6 +192,32 @@ def test_text_copies_of_other_shapes_give_the_reference(capsys, data, tmp_path, 
         assert (data / "2031" / name).read_bytes() == reference(name, "2031/shili-jiaotong/copy.txt"), name
 
 
+def test_targets_one_under_the_other_and_the_grade_with_its_label(capsys, data, tmp_path):
+    """A page whose 预期目标 and 实际完成情况 stand one under the other with their texts beside them, and whose grade
+    cell reads 评价等级：优; a text copy with the grade on a line of its own (自评等级 | 优)."""
+    page = (SAMPLES / "shili-jiaotong-2031-selfeval.html").read_text(encoding="utf-8")
+    stacked = ("<tr><td rowspan=2>年度总体目标</td><td colspan=2>预期目标</td><td colspan=7>{0}</td></tr>"
+               "<tr><td colspan=2>实际完成情况</td><td colspan=7>{1}</td></tr>")
+    texts = [("完成全区农村公路日常养护，优良中等路率不低于80%。", "完成农村公路日常养护312公里，优良中等路率82%。"),
+             ("保障城乡公交正常运营。", "")]
+    for expected, achieved in texts:
+        side_by_side = ("<tr><td rowspan=2>年度总体目标</td><td colspan=5>预期目标</td><td colspan=4>实际完成情况</td></tr>\n"
+                        f"<tr><td colspan=5>{expected}</td><td colspan=4>{achieved}</td></tr>")
+        assert side_by_side in page
+        page = page.replace(side_by_side, stacked.format(expected, achieved), 1)
+    page = page.replace("<td colspan=2>优</td>", "<td colspan=2>评价等级：优</td>")
+    (tmp_path / "stacked.html").write_text(page, encoding="utf-8")
+    (tmp_path / "grade.txt").write_text(SAMPLE_TEXT.replace("总分\t100\t95.82\t优", "总分\t100\t95.82\n自评等级\t优"),
+                                        encoding="utf-8")
+    for name in ("stacked.html", "grade.txt"):
+        code, out, err = run(capsys, tmp_path / name, data, "--force")
+        assert code == 0, err
+        for file in FILES:
+            assert (data / "2031" / file).read_bytes() == reference(file, f"2031/shili-jiaotong/{name}"), (name, file)
+        for file in FILES:
+            (data / "2031" / file).unlink()
+
+
 # ---------------------------------------------------------------------------
 # Documents written here: 元 with 角分, 指标性质 + 指标值 + 度量单位, a form published blank with the template's
 # instructions left in, template rows, two projects (Word); the province's names with merged cells (Excel)
