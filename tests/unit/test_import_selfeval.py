@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import shutil
+import tempfile
 import sqlite3
 import subprocess
 import sys
@@ -17,8 +18,12 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from builder.importer.__main__ import main
+from builder.importer.dispatch import import_document
+from builder.importer.document import ImportFailed
 from conftest import ROOT
 
 SAMPLES = Path("/work/shared/forms/samples")
@@ -540,3 +545,41 @@ def test_folder_triage_shows_the_self_evaluation_with_its_projects_and_indicator
     assert found["shili-jiaotong-2031-selfeval.pdf"][1:] == ["项目支出绩效自评表", "2031", "示例区交通运输局", "2", "13"]
     assert found["broken.txt"][1] == "未导入 refused" and "项目资金没有写单位" in found["broken.txt"][5]
     assert "共 3 个文件：导入 2 个，未导入 1 个" in out
+
+
+SAMPLE_LINES = SAMPLE_TEXT.split("\n")
+EDIT_LINES = ["", "\t", "x", "总分", "\t\t\t", "项目名称", "项目资金（元）\t\t年初预算数", "绩效指标\t三级指标", "（2031年度）",
+              "年度资金总额\t1.234567891\t2", "产出指标\t数量指标", "评价等级", "附件："]
+
+
+@settings(max_examples=120, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(["delete", "insert", "replace", "cut", "add cell"]),
+                                st.integers(0, len(SAMPLE_LINES) - 1), st.sampled_from(EDIT_LINES), st.integers(0, 40)),
+                      min_size=1, max_size=3))
+def test_any_edit_of_the_text_copy_is_imported_or_reported(tmp_path, edits):
+    """Lines deleted, inserted, replaced, cut short or given another cell anywhere: drafts or a report, never a
+    traceback, and nothing written with a report."""
+    lines = list(SAMPLE_LINES)
+    for action, index, text, cut in edits:
+        index = min(index, len(lines) - 1)
+        if action == "delete":
+            del lines[index]
+        elif action == "insert":
+            lines.insert(index, text)
+        elif action == "replace":
+            lines[index] = text
+        elif action == "cut":
+            lines[index] = lines[index][:cut]
+        else:
+            lines[index] += "\t" + text
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    shutil.copy(ROOT / "tests" / "fixtures" / "standard" / "departments.csv", folder / "departments.csv")
+    document = folder / "document.txt"
+    document.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        import_document(document, folder, source_dir=folder / "source")
+    except ImportFailed as failed:
+        assert failed.problems and all(problem.zh and problem.en for problem in failed.problems)
+        assert sorted(p.name for p in folder.iterdir()) == ["departments.csv", "document.txt"]  # nothing written
+    else:
+        assert [p.name for p in folder.glob("*/self_evaluations.csv")] == ["self_evaluations.csv"]
