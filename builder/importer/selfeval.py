@@ -103,9 +103,9 @@ def read_evaluation(blocks, tokens, before, start, end, problems):
 
 
 def funding_unit(label):
-    """万元 or 元 from 项目资金（万元） / 项目资金(元) / 项目资金（单位：元）; "" when the label states none."""
+    """万元 or 元 from 项目资金（万元） / 项目资金(元) / 项目资金（单位：元）; None when the label states none."""
     rest = label.removeprefix("项目资金").strip("()").removeprefix("单位:")
-    return rest if rest in ("万元", "元") else ("" if not rest else None)
+    return rest if rest in ("万元", "元") else None
 
 
 # ---------------------------------------------------------------------------
