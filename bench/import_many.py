@@ -1,4 +1,4 @@
-"""Import a county's year: 1,000 generated documents of mixed media and both kinds, as one folder (make import SOURCE=…).
+"""Import a county's year: 1,000 generated documents, mixed media and layouts, as one folder (make import SOURCE=…).
 
     .venv/bin/python bench/import_many.py [--documents 1000] [--work /tmp/budget-bench-import]
 
@@ -188,7 +188,8 @@ def generate(folder, documents, seed=20):
             else:
                 pdfs.append(stem.with_suffix(".pdf"))
         elif kind == "xls":  # a sample with an unused sector added, so each copy is another document
-            stem.with_suffix(".xls").write_bytes(SAMPLE_XLS[evaluation].read_bytes() + bytes(510) + number.to_bytes(2, "big"))
+            sample = SAMPLE_XLS[evaluation].read_bytes()
+            stem.with_suffix(".xls").write_bytes(sample + bytes(510) + number.to_bytes(2, "big"))
         else:
             stem.with_suffix(".docx").write_bytes(bytes(rng.randrange(256) for _ in range(4000)))
     for page, pdf in pdf_sources:
@@ -249,7 +250,8 @@ def main():
     args = parser.parse_args()
     r = bench(args.work, args.documents)
     print(f"generated {r['documents']} documents in {r['generate_seconds']:.0f} s; imported {r['imported']} "
-          f"({r['projects']} projects, {r['indicators']} indicators; {r['self_evaluations']} of them self-evaluations), "
+          f"({r['projects']} projects, {r['indicators']} indicators; "
+          f"{r['self_evaluations']} of the documents self-evaluations), "
           f"refused {r['refused']} (the damaged files)")
     print(f"import: {r['seconds']:.1f} s wall, {r['cpu_seconds']:.1f} s CPU, peak {r['peak_mib']:.0f} MiB "
           f"(goal: <= {GOAL_SECONDS} s, <= {GOAL_MIB} MiB)")

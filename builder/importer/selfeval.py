@@ -77,8 +77,8 @@ def read_evaluation(blocks, tokens, before, start, end, problems):
     if missing:
         problems.append(Problem(tokens[start].origin, f"找到“项目名称”，没有找到“{'”“'.join(missing)}”。这一段不像完整的"
                                 f"{spec.LAYOUT}：请检查文件是否完整（网页是否复制全了）。", f"Found 项目名称 but not "
-                                f"{', '.join(missing)}. This part is not a whole {spec.LAYOUT} ({spec.LAYOUT_EN}): check "
-                                "that the document (or the copy of the page) is complete."))
+                                f"{', '.join(missing)}. This part is not a whole {spec.LAYOUT} ({spec.LAYOUT_EN}): "
+                                "check that the document (or the copy of the page) is complete."))
         return None
     targets_at = find(tokens, funding_at, indicators_at, lambda k: k in spec.TARGETS)
     if targets_at is None:  # a label cut by a PDF's page break (年度总体目|标): the part starts before its headings

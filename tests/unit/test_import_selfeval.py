@@ -107,10 +107,11 @@ def test_targets_and_self_evaluation_of_the_same_year_are_two_documents(capsys, 
         "shili-jiaotong-2031-selfeval.html", "shili-jiaotong-2031-targets.xlsx"]
     # both build beside 2019: the complete project linked to its target's fund, the other (no target) not
     shutil.copytree(ROOT / "data" / "2019", data / "2019")
-    (tmp_path / "source" / "2019").mkdir()
-    shutil.copy(ROOT / "source" / "2019" / "shifeng-minzheng.txt", tmp_path / "source" / "2019" / "shifeng-minzheng.txt")
+    source = tmp_path / "source"
+    (source / "2019").mkdir()
+    shutil.copy(ROOT / "source" / "2019" / "shifeng-minzheng.txt", source / "2019" / "shifeng-minzheng.txt")
     result = subprocess.run([sys.executable, "build_db.py", "--data", str(data), "--site", str(tmp_path / "site"),
-                             "--source", str(tmp_path / "source")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                             "--source", str(source)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     budget = sqlite3.connect(tmp_path / "site" / "budget.db")
     assert budget.execute("select 项目名称, 专项_id, 得分_原文, 评价等级 from self_evaluations where 年度 = 2031 order by id"
@@ -352,8 +353,8 @@ def province_project(sheet, name, offset, merged_points):
         ["总分", None, None, None, None, None, 100, 90, "良"],
     ]:
         sheet.append(row)
-    merged = ["A1:I1", "A2:I2", "A3:B3", "C3:I3", "A4:B4", "C4:E4", "G4:I4", "A5:B7", "A8:A9", "B8:D8", "E8:I8", "B9:D9",
-              "E9:I9", "A10:A13", "B11:B12", "C11:C12", "A14:F14"]
+    merged = ["A1:I1", "A2:I2", "A3:B3", "C3:I3", "A4:B4", "C4:E4", "G4:I4", "A5:B7", "A8:A9", "B8:D8", "E8:I8",
+              "B9:D9", "E9:I9", "A10:A13", "B11:B12", "C11:C12", "A14:F14"]
     if merged_points:
         sheet.cell(offset + 7, 7).value = None
         merged.append("G6:G7")
@@ -488,8 +489,8 @@ def test_the_2019_fixture_text_imports_to_the_data_models_2019_reference(capsys,
     """The data-model helper's own 2019 fixture (two funds, copied by hand from its text document) is what the
     importer drafts from that document."""
     fixture = ROOT / "tests" / "fixtures" / "selfeval"
-    code, out, err = run(capsys, fixture / "source" / "2019" / "shifeng-minzheng" / "shifeng-minzheng-2019-selfeval.txt",
-                         data_2019)
+    document = fixture / "source" / "2019" / "shifeng-minzheng" / "shifeng-minzheng-2019-selfeval.txt"
+    code, out, err = run(capsys, document, data_2019)
     assert code == 0, err
     for name in FILES:
         assert (data_2019 / "2019" / name).read_bytes() == (fixture / "2019" / name).read_bytes(), name
