@@ -1,4 +1,4 @@
-"""Which layout a document is in, decided from its content, and the import of one document in either layout.
+"""Which layout a document is in, decided from its content, and the import of one document in any of them.
 
 The three-form layout (石峰区 2019) keeps its own readers of the text rendering and the .xlsx workbook (text.py,
 xlsx.py), which give data/2019 byte for byte; every other document is read into the grid (media/) and recognised
@@ -123,14 +123,14 @@ def import_document(path, data_dir, force=False, source_dir=None):
     medium, blocks = read_grid(path, source, raw)
     source_dir = Path(source_dir) if source_dir else Path(data_dir).resolve().parent / "source"
     if is_self_evaluation(blocks) is not None:
-        layout, evaluations = selfeval_spec.LAYOUT, recognise_selfeval(blocks, source)
+        layout, projects = selfeval_spec.LAYOUT, recognise_selfeval(blocks, source)
         importing = import_selfeval
     else:
         refuse_unless_standard(blocks, source, medium, raw)
-        layout, evaluations = standard_spec.LAYOUT, recognise(blocks, source)
+        layout, projects = standard_spec.LAYOUT, recognise(blocks, source)
         importing = import_standard
     try:
-        year, department, count, indicators, written = importing(path, evaluations, blocks, data_dir, source_dir, force)
+        year, department, count, indicators, written = importing(path, projects, blocks, data_dir, source_dir, force)
     except OSError as error:
         raise ImportFailed([Problem(Origin(str(error.filename or data_dir)), f"无法写入（{error.strerror}）。",
                                     f"Cannot write ({error.strerror}).")])
