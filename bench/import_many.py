@@ -1,10 +1,12 @@
-"""Import a county's year: 1,000 generated target documents of mixed media, as one folder (make import SOURCE=…).
+"""Import a county's year: 1,000 generated documents, mixed media and layouts, as one folder (make import SOURCE=…).
 
     .venv/bin/python bench/import_many.py [--documents 1000] [--work /tmp/budget-bench-import]
 
-Generates 100 fictional departments and their documents (1-3 projects each, 6-12 indicators per half): .xlsx
+Generates 100 fictional departments and their documents (1-3 projects each, 6-12 indicators per half), about a
+third of them self-evaluations (项目支出绩效自评表: the year's results, 6-12 indicators with actual values and scores,
+some published with the results blank) and the rest target tables: .xlsx
 (openpyxl), .docx (python-docx), saved .html pages, text copies (tabs and pipes), .pdf (a few printed by Chromium,
-then copied under other names) and .xls (the shared sample, each copy with an unused sector of its own: no .xls writer is kept), plus 1% damaged
+then copied under other names) and .xls (the shared samples, each copy with an unused sector of its own: no .xls writer is kept), plus 1% damaged
 files. Then imports the folder once and reports wall time, CPU time and the peak memory of the importer's process
 tree (goal: <= 5 minutes and <= 1 GB on the 2-core machine), and the triage table's counts.
 """
@@ -24,7 +26,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from measure import COMMANDS, shown, tree_rss_kib  # noqa: E402
 
-SAMPLE_XLS = Path("/work/shared/forms/samples/shili-jiaotong-2031-targets.xls")
+SAMPLE_XLS = {False: Path("/work/shared/forms/samples/shili-jiaotong-2031-targets.xls"),
+              True: Path("/work/shared/forms/samples/shili-jiaotong-2031-selfeval.xls")}
+SELF_EVALUATIONS = 0.3  # the share of documents that are self-evaluations
+EVALUATION_LAYOUT = "项目支出绩效自评表"  # as the triage table names the layout
+TITLES = {False: "2031年项目支出绩效目标表", True: "2031年度项目支出绩效自评表"}
 MIX = [("xlsx", 20), ("docx", 20), ("html", 20), ("txt", 15), ("pipes", 5), ("pdf", 10), ("xls", 9), ("broken", 1)]
 SECOND = ["数量指标", "质量指标", "时效指标", "成本指标"]
 GOAL_SECONDS, GOAL_MIB = 300, 1024  # issue 20: a county's year within 5 minutes and 1 GB
@@ -56,6 +62,39 @@ def form_rows(dept, code, project, rng):
     return rows
 
 
+def evaluation_rows(dept, project, rng):
+    """A self-evaluation as rows of (text, colspan, rowspan): 项目资金 by columns, 年度总体目标, indicators with
+    actual values, points and scores, the 总分 row; one in five published with its results blank."""
+    count, blank = rng.randint(6, 12), rng.random() < 0.2
+    budget = rng.randint(10, 3000)
+    spent = "" if blank else f"{budget * rng.randint(80, 100) / 100:g}"
+    rate = "" if blank else f"{float(spent) / budget:.2%}"
+
+    def result(value):
+        return "" if blank else value
+
+    rows = [[("项目支出绩效自评表", 9, 1)], [("（2031年度）", 9, 1)], [("项目名称", 2, 1), (f"项目{project}", 7, 1)],
+            [("主管部门", 2, 1), (dept, 3, 1), ("实施单位", 2, 1), (dept, 2, 1)],
+            [("项目资金（万元）", 2, 4), ("", 1, 1)] + [(t, 1, 1) for t in ("年初预算数", "全年预算数", "全年执行数", "分值",
+                                                                          "执行率", "得分")],
+            [(t, 1, 1) for t in ("年度资金总额", str(budget), str(budget), spent, "10", rate, result("9"))],
+            [(t, 1, 1) for t in ("其中：当年财政拨款", str(budget), str(budget), spent, "—", rate, "—")],
+            [(t, 1, 1) for t in ("其他资金", "", "", "", "—", "", "—")],
+            [("年度总体目标", 2, 2), ("预期目标", 4, 1), ("实际完成情况", 3, 1)],
+            [(f"年度目标{project}", 4, 1), (result(f"已完成年度目标{project}"), 3, 1)],
+            [("绩效指标", 1, count + 2)] + [(t, 1, 1) for t in ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+                                                                 "分值", "得分", "偏差原因分析及改进措施")]]
+    for i in range(count):
+        target = rng.randint(1, 999)
+        row = [("产出指标", 1, count)] if i == 0 else []
+        rows.append(row + [(t, 1, 1) for t in (SECOND[i % 4], f"指标{project}-{i}", f"≥{target}",
+                                               result(str(target + rng.randint(-5, 5))), "5", result("5"), "")])
+    rows.append([(t, 1, 1) for t in ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", result("93%"), "10",
+                                     result("10"), "")])
+    rows.append([("总分", 7, 1), ("100", 1, 1), (result("95"), 1, 1), (result("优"), 1, 1)])
+    return rows
+
+
 def placed(rows):
     """[(row, col, text, colspan, rowspan)] with the columns a browser would give."""
     taken, out = set(), []
@@ -70,16 +109,16 @@ def placed(rows):
     return out
 
 
-def html(dept, projects):
+def html(dept, projects, evaluation=False):
     tables = "".join("<table>" + "".join("<tr>" + "".join(f"<td colspan={c} rowspan={s}>{t}</td>" for t, c, s in row)
                                          + "</tr>" for row in rows) + "</table>" for rows in projects)
     return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>td{{border:1px solid #000}}table{{border-collapse:"
             f"collapse;font-size:9px}}</style></head><body><table><tr><td>发布机构</td><td>{dept}</td></tr></table>"
-            f"<h1>{dept}2031年项目支出绩效目标表</h1>{tables}<p>【打印本页】</p></body></html>")
+            f"<h1>{dept}{TITLES[evaluation]}</h1>{tables}<p>【打印本页】</p></body></html>")
 
 
-def text(dept, projects, pipes):
-    lines = [f"发布机构\t{dept}", f"{dept}2031年项目支出绩效目标表", ""]
+def text(dept, projects, pipes, evaluation=False):
+    lines = [f"发布机构\t{dept}", f"{dept}{TITLES[evaluation]}", ""]
     for rows in projects:
         lines += ["\t".join(t for t, _, _ in row) for row in rows]
     if pipes:
@@ -100,12 +139,13 @@ def xlsx(path, projects):
     book.save(path)
 
 
-def docx(path, dept, projects):
+def docx(path, dept, projects, evaluation=False):
     import docx as python_docx
     document = python_docx.Document()
-    document.add_paragraph(f"{dept}2031年项目支出绩效目标表")
+    document.add_paragraph(f"{dept}{TITLES[evaluation]}")
     for rows in projects:
-        table = document.add_table(rows=len(rows), cols=8)
+        width = max(c + colspan for _, c, _, colspan, _ in placed(rows))
+        table = document.add_table(rows=len(rows), cols=width)
         for r, c, t, colspan, rowspan in placed(rows):
             cell = table.cell(r, c)
             if colspan > 1 or rowspan > 1:
@@ -126,28 +166,30 @@ def generate(folder, documents, seed=20):
     for number in range(documents):
         kind = kinds[number % len(kinds)]
         dept, code = department(number % 100 + 1)
+        evaluation = rng.random() < SELF_EVALUATIONS
         projects = []
         for _ in range(rng.randint(1, 3)):
             project += 1
-            projects.append(form_rows(dept, code, project, rng))
+            projects.append(evaluation_rows(dept, project, rng) if evaluation else form_rows(dept, code, project, rng))
         stem = folder / f"{code}-{number:04d}"
         if kind == "xlsx":
             xlsx(stem.with_suffix(".xlsx"), projects)
         elif kind == "docx":
-            docx(stem.with_suffix(".docx"), dept, projects)
+            docx(stem.with_suffix(".docx"), dept, projects, evaluation)
         elif kind == "html":
-            stem.with_suffix(".html").write_text(html(dept, projects), encoding="utf-8")
+            stem.with_suffix(".html").write_text(html(dept, projects, evaluation), encoding="utf-8")
         elif kind in ("txt", "pipes"):
-            stem.with_suffix(".txt").write_text(text(dept, projects, kind == "pipes"), encoding="utf-8")
+            stem.with_suffix(".txt").write_text(text(dept, projects, kind == "pipes", evaluation), encoding="utf-8")
         elif kind == "pdf":
             if len(pdf_sources) < 5:
                 page = folder.parent / f"pdf-{number}.html"
-                page.write_text(html(dept, projects), encoding="utf-8")
+                page.write_text(html(dept, projects, evaluation), encoding="utf-8")
                 pdf_sources.append((page, stem.with_suffix(".pdf")))
             else:
                 pdfs.append(stem.with_suffix(".pdf"))
-        elif kind == "xls":  # the sample with an unused sector added, so each copy is another document
-            stem.with_suffix(".xls").write_bytes(SAMPLE_XLS.read_bytes() + bytes(510) + number.to_bytes(2, "big"))
+        elif kind == "xls":  # a sample with an unused sector added, so each copy is another document
+            sample = SAMPLE_XLS[evaluation].read_bytes()
+            stem.with_suffix(".xls").write_bytes(sample + bytes(510) + number.to_bytes(2, "big"))
         else:
             stem.with_suffix(".docx").write_bytes(bytes(rng.randrange(256) for _ in range(4000)))
     for page, pdf in pdf_sources:
@@ -197,7 +239,8 @@ def bench(work, documents=1000):
     imported = [row for row in table if row[1] != "未导入 refused"]
     return {"documents": documents, "generate_seconds": generated, "seconds": seconds, "cpu_seconds": cpu,
             "peak_mib": peak_mib, "exit_code": code, "imported": len(imported), "refused": len(table) - len(imported),
-            "projects": sum(int(row[4]) for row in imported), "indicators": sum(int(row[5]) for row in imported)}
+            "projects": sum(int(row[4]) for row in imported), "indicators": sum(int(row[5]) for row in imported),
+            "self_evaluations": sum(row[1] == EVALUATION_LAYOUT for row in imported)}
 
 
 def main():
@@ -207,7 +250,9 @@ def main():
     args = parser.parse_args()
     r = bench(args.work, args.documents)
     print(f"generated {r['documents']} documents in {r['generate_seconds']:.0f} s; imported {r['imported']} "
-          f"({r['projects']} projects, {r['indicators']} indicators), refused {r['refused']} (the damaged files)")
+          f"({r['projects']} projects, {r['indicators']} indicators; "
+          f"{r['self_evaluations']} of the documents self-evaluations), "
+          f"refused {r['refused']} (the damaged files)")
     print(f"import: {r['seconds']:.1f} s wall, {r['cpu_seconds']:.1f} s CPU, peak {r['peak_mib']:.0f} MiB "
           f"(goal: <= {GOAL_SECONDS} s, <= {GOAL_MIB} MiB)")
 

@@ -11,7 +11,10 @@ dispatch.py decides the layout from the content:
   copies) into the neutral grid of grid.py; standard.py recognises the projects by their landmarks
   (standard_spec.py); standard_import.py finds year and department, files the document under
   source/<year>/<code>/ and writes projects.csv, project_funding.csv and project_indicators.csv;
-- a self-evaluation (自评表) is refused for now, with a message that says so.
+- a self-evaluation (项目支出绩效自评表, results after the year): read into the same grid; selfeval.py recognises the
+  projects (selfeval_spec.py says what the form looks like); selfeval_import.py files the document and writes
+  self_evaluations.csv, self_evaluation_amounts.csv and self_evaluation_indicators.csv as the target table's import
+  does.
 Any problem is reported with the document's line, cell, table or page, in Chinese and English, and nothing is
 written.
 """

@@ -1,25 +1,30 @@
-"""Which layout a document is in, decided from its content, and the import of one document in either layout.
+"""Which layout a document is in, decided from its content, and the import of one document in any of them.
 
 The three-form layout (石峰区 2019) keeps its own readers of the text rendering and the .xlsx workbook (text.py,
 xlsx.py), which give data/2019 byte for byte; every other document is read into the grid (media/) and recognised
-by its landmarks: a 项目支出绩效目标申报表 by 项目名称 … 项目资金 … 绩效指标; a self-evaluation (自评表) is refused
-for now with a message that says so.
+by its landmarks: a self-evaluation (项目支出绩效自评表) by its title or a result heading (实际完成值, 全年执行数 …),
+which a target table never has, and then 项目名称 … 项目资金 … 绩效指标; a 项目支出绩效目标申报表 by 项目名称 …
+项目资金 … 总体目标 … 绩效指标.
 """
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import spec, standard_spec, store
+from . import selfeval_spec, spec, standard_spec, store
 from .document import ImportFailed, Origin, Problem
 from .drafts import draft_rows
 from .forms import read_forms
 from .identity import identify
 from .media import medium_of, read_bytes, read_grid
+from .selfeval import is_self_evaluation, recognise as recognise_selfeval
+from .selfeval_import import import_selfeval
 from .standard import recognise
 from .standard_import import import_standard
 
-LAYOUTS_ZH = "支持的版式：①三张表（专项资金预算绩效目标汇总表、专项资金支出方向绩效目标表、部门整体支出绩效申报表）；②项目支出绩效目标申报表（每个项目一张表）。"
+LAYOUTS_ZH = ("支持的版式：①三张表（专项资金预算绩效目标汇总表、专项资金支出方向绩效目标表、部门整体支出绩效申报表）；"
+              "②项目支出绩效目标申报表（每个项目一张表）；③项目支出绩效自评表（每个项目一张表）。")
 LAYOUTS_EN = ("Supported layouts: (1) the three forms (专项资金预算绩效目标汇总表, 专项资金支出方向绩效目标表, "
-              "部门整体支出绩效申报表); (2) the standard target table 项目支出绩效目标申报表, one per project.")
+              "部门整体支出绩效申报表); (2) the standard target table 项目支出绩效目标申报表, one per project; (3) the "
+              "self-evaluation 项目支出绩效自评表, one per project.")
 LANDMARKS = ["项目名称", "项目资金", "总体目标", "绩效指标", "三级指标"]
 
 
@@ -79,15 +84,7 @@ def cell_keys(blocks):
 
 
 def refuse_unless_standard(blocks, source, medium, raw):
-    keys = cell_keys(blocks)
-    found = {k for k, _ in keys}
-    evaluation = next((c for k, c in keys if standard_spec.SELF_EVALUATION.search(k) and len(k) <= 40), None) \
-        or next((c for k, c in keys if k in standard_spec.SELF_EVALUATION_HEADERS), None)
-    if evaluation is not None:
-        raise ImportFailed([Problem(evaluation.origin, "这是项目支出绩效自评表（年度结束后的自评结果），不是绩效目标表。自评表暂时还不能导入"
-                                    "（另有议题专门处理），这个文件没有导入。", "This is a self-evaluation (项目支出绩效自评表, "
-                                    "the results after the year), not a target table. Self-evaluations cannot be "
-                                    "imported yet (another issue adds them); this document was not imported.")])
+    found = {k for k, _ in cell_keys(blocks)}
     if any(standard_spec.starts_project(k) for k in found):
         return
     seen = [name for name in LANDMARKS if any(name in k for k in found)]
@@ -124,12 +121,17 @@ def import_document(path, data_dir, force=False, source_dir=None):
     if medium == "text" and three_form_text(raw, source) or medium == "xlsx" and three_form_workbook(path):
         return import_three_forms(path, raw, medium, data_dir, force)
     medium, blocks = read_grid(path, source, raw)
-    refuse_unless_standard(blocks, source, medium, raw)
-    projects = recognise(blocks, source)
     source_dir = Path(source_dir) if source_dir else Path(data_dir).resolve().parent / "source"
+    if is_self_evaluation(blocks) is not None:
+        layout, projects = selfeval_spec.LAYOUT, recognise_selfeval(blocks, source)
+        importing = import_selfeval
+    else:
+        refuse_unless_standard(blocks, source, medium, raw)
+        layout, projects = standard_spec.LAYOUT, recognise(blocks, source)
+        importing = import_standard
     try:
-        year, department, count, indicators, written = import_standard(path, projects, blocks, data_dir, source_dir, force)
+        year, department, count, indicators, written = importing(path, projects, blocks, data_dir, source_dir, force)
     except OSError as error:
         raise ImportFailed([Problem(Origin(str(error.filename or data_dir)), f"无法写入（{error.strerror}）。",
                                     f"Cannot write ({error.strerror}).")])
-    return Imported(standard_spec.LAYOUT, year, department, count, indicators, written)
+    return Imported(layout, year, department, count, indicators, written)

@@ -32,11 +32,12 @@ def registered(name, by_name):
     return by_name[max(inside, key=len)] if inside else None
 
 
-def department_of(projects, departments, blocks_text, source, problems):
-    """The departments.csv row named by 主管部门及代码 (without its code), else by the page's title lines."""
+def department_of(projects, departments, blocks_text, source, problems, field="主管部门及代码"):
+    """The departments.csv row named by the projects' 主管部门 field (without its code), else by the page's title
+    lines."""
     named = {}
     for project in projects:
-        name = spec.DEPARTMENT_CODE.sub("", project.fields.get("主管部门及代码", "")).strip()
+        name = spec.DEPARTMENT_CODE.sub("", project.fields.get(field, "")).strip()
         if name:
             named.setdefault(name, project.origin)
     by_name = {normalise(d.get(column, "")): d for d in departments for column in ("全称", "部门") if d.get(column)}
@@ -120,25 +121,28 @@ def draft(projects, year, department, document, numbers):
     return rows
 
 
-def plan(data_dir, year, department, document, projects, force):
-    """{path: new text} of the three files; ImportFailed if the document was imported before (without force)."""
+def plan(data_dir, year, department, document, count, drafted, files, force):
+    """{path: new text} of a layout's files ({name: columns}; the first one has a row per project, its last column
+    原始文件); drafted(numbers) gives their rows for `count` projects numbered so. ImportFailed if the document was
+    imported before (without force)."""
     year_dir = Path(data_dir) / year
-    existing = {name: read_text(year_dir / name) for name in spec.COLUMNS}
-    old_projects = parsed(year_dir / "projects.csv", existing["projects.csv"] or "")
+    main = next(iter(files))
+    existing = {name: read_text(year_dir / name) for name in files}
+    old_projects = parsed(year_dir / main, existing[main] or "")
     mine = [cells for _, cells in old_projects[1:] if len(cells) > 2 and cells[1] == department]
     again = [int(cells[2]) for cells in mine if cells[-1] == document and cells[2].isdigit()]
     if again and not force:
-        raise ImportFailed([Problem(Origin(str(year_dir / "projects.csv")), f"这个文件（{document}）已经导入过。如要重新导入并替换它的行，"
+        raise ImportFailed([Problem(Origin(str(year_dir / main)), f"这个文件（{document}）已经导入过。如要重新导入并替换它的行，"
                                     "请加 FORCE=1（--force）。", f"This document ({document}) has been imported "
                                     "already. To import it again, replacing its rows, add FORCE=1 (--force).")])
     taken = {int(cells[2]) for cells in mine if cells[2].isdigit()} - set(again)
     numbers, next_free = list(sorted(again)), max(taken | set(again), default=0) + 1
-    while len(numbers) < len(projects):
+    while len(numbers) < count:
         numbers.append(next_free)
         next_free += 1
-    new = draft(projects, year, department, document, numbers[:len(projects)])
+    new = drafted(numbers[:count])
     texts = {}
-    for name, columns in spec.COLUMNS.items():
+    for name, columns in files.items():
         old, path = existing[name], year_dir / name
         if old is None:
             texts[path] = BOM + csv_text([columns] + new[name])
@@ -198,16 +202,9 @@ def filed_twin(filed, path):
                  and other.stat().st_size == len(raw) and other.read_bytes() == raw), None)
 
 
-def import_standard(path, projects, blocks, data_dir, source_dir, force=False):
-    """(year, department short name, projects, indicators, paths written); ImportFailed with every problem."""
-    problems = []
-    departments = read_departments(data_dir)
-    # the lines around the tables (a text copy: its lines of one cell), where a title or 编制单位 may name it
-    titles = [cell.text for block in blocks for row in block.rows for cell in row if not block.table or len(row) == 1]
-    department = department_of(projects, departments, titles, str(path), problems)
-    year = year_of(projects, str(path), problems)
-    if problems:
-        raise ImportFailed(problems)
+def file_document(path, year, department, data_dir, source_dir, force, count, drafted, files):
+    """File the document under source/<year>/<部门编码>/<its name> and write the layout's files; the paths written.
+    department: its row of departments.csv; count, drafted, files: as for plan()."""
     filed = Path(source_dir) / year / department["部门编码"] / Path(path).name
     document = filed.relative_to(source_dir).as_posix()
     if filed.exists() and filed.resolve() != Path(path).resolve() and filed.read_bytes() != Path(path).read_bytes() \
@@ -221,7 +218,27 @@ def import_standard(path, projects, blocks, data_dir, source_dir, force=False):
                                     "如确实是另一份文件，请加 FORCE=1。", f"The same document (identical content) has "
                                     f"already been imported as '{twin.name}'; it is not imported twice. If it really is "
                                     "another document, add FORCE=1.")])
-    texts = plan(data_dir, year, department["部门"], document, projects, force)
+    texts = plan(data_dir, year, department["部门"], document, count, lambda numbers: drafted(document, numbers), files,
+                 force)
     copy = None if filed.exists() and filed.resolve() == Path(path).resolve() else (Path(path), filed)
-    written = write_all(texts, copy)
+    return write_all(texts, copy)
+
+
+def title_lines(blocks):
+    """The lines around the tables (a text copy: its lines of one cell), where a title or 编制单位 may name the
+    department."""
+    return [cell.text for block in blocks for row in block.rows for cell in row if not block.table or len(row) == 1]
+
+
+def import_standard(path, projects, blocks, data_dir, source_dir, force=False):
+    """(year, department short name, projects, indicators, paths written); ImportFailed with every problem."""
+    problems = []
+    departments = read_departments(data_dir)
+    department = department_of(projects, departments, title_lines(blocks), str(path), problems)
+    year = year_of(projects, str(path), problems)
+    if problems:
+        raise ImportFailed(problems)
+    written = file_document(path, year, department, data_dir, source_dir, force, len(projects),
+                            lambda document, numbers: draft(projects, year, department["部门"], document, numbers),
+                            spec.COLUMNS)
     return year, department["部门"], len(projects), sum(len(p.indicators) for p in projects), written

@@ -16,8 +16,6 @@ COLUMNS = {name: contract.columns_of(name) for name in contract.layout_files(LAY
 SHARED = {name: contract.columns_of(name) for name, spec in contract.year_files().items() if spec.get("layout") is None}
 
 TITLE = re.compile(r"(项目支出)?绩效目标(申报)?表")
-SELF_EVALUATION = re.compile(r"绩效自评表|自评表$")
-SELF_EVALUATION_HEADERS = {"实际完成值", "全年执行数", "实际完成情况", "完成值"}
 YEAR_LINE = re.compile(r"^\(?(\d{4})年度?\)?$")  # the line under the title: （2031年度）
 YEAR_IN_TITLE = re.compile(r"(\d{4})年")
 

@@ -2,7 +2,8 @@
 
 Expected values come from outside the importer: the reference CSVs that the data-model helper copied by hand from
 the sample document (tests/fixtures/standard/2031/), and literals of documents written here with python-docx,
-openpyxl and Chromium. Self-evaluations and broken files are refused with a bilingual message and nothing written.
+openpyxl and Chromium. Broken files are refused with a bilingual message and nothing written (self-evaluations:
+test_import_selfeval.py).
 """
 import csv
 import hashlib
@@ -79,16 +80,6 @@ def test_each_medium_of_the_target_sample_gives_the_reference_csvs(capsys, data,
     assert filed.read_bytes() == downloaded.read_bytes()  # filed under source/<year>/<code>/ as downloaded
     assert sorted(p.name for p in (data / "2031").iterdir()) == sorted(FILES + ["notes.csv"])
     assert (data / "2031" / "notes.csv").read_bytes() == (REFERENCE / "notes.csv").read_bytes()
-
-
-@pytest.mark.parametrize("medium", MEDIA)
-def test_self_evaluations_are_refused_as_such(capsys, data, tmp_path, medium):
-    before = snapshot(tmp_path)
-    code, out, err = run(capsys, SAMPLES / f"shili-jiaotong-2031-selfeval.{medium}", data)
-    assert code == 1
-    assert "项目支出绩效自评表" in err and "self-evaluation" in err and "暂时还不能导入" in err
-    assert "not a published form" not in err and "不是公开的" not in err
-    assert snapshot(tmp_path) == before
 
 
 def test_reimport_needs_force_and_replaces_the_documents_rows(capsys, data, tmp_path):
@@ -347,11 +338,11 @@ def test_folder_import_prints_a_triage_table(capsys, data, tmp_path):
     assert code == 1  # some were refused
     table = {line.split("\t")[0]: line.split("\t") for line in out.splitlines() if "\t" in line}
     assert table["shili-jiaotong-2031-targets.docx"][1:] == ["项目支出绩效目标申报表", "2031", "示例区交通运输局", "1", "10"]
-    assert "项目支出绩效自评表" in table["shili-jiaotong-2031-selfeval.pdf"][5]
+    assert table["shili-jiaotong-2031-selfeval.pdf"][1:] == ["项目支出绩效自评表", "2031", "示例区交通运输局", "2", "13"]
     assert "只有图片" in table["scan.pdf"][5]
-    assert "3/3" in err and "共 3 个文件：导入 1 个，未导入 2 个" in out
+    assert "3/3" in err and "共 3 个文件：导入 2 个，未导入 1 个" in out
     assert sorted(p.name for p in (tmp_path / "source" / "2031" / "shili-jiaotong").iterdir()) == [
-        "shili-jiaotong-2031-targets.docx"]
+        "shili-jiaotong-2031-selfeval.pdf", "shili-jiaotong-2031-targets.docx"]
 
 
 def test_drafts_of_several_media_build_beside_2019(capsys, data, tmp_path):
