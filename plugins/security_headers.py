@@ -1,4 +1,4 @@
-"""Security headers on every response (pages, JSON, CSV, static files, errors).
+r"""Security headers on every response (pages, JSON, CSV, static files, errors).
 
 The Content-Security-Policy lets the browser load nothing from any other origin. Inline scripts run only if
 their exact text is one the site's own templates contain (a sha256 hash in the policy), so text that reached a

@@ -186,7 +186,8 @@ def test_a_corrected_cell_is_logged_with_old_and_new_values(published):
     log = changelog(published.releases[2])
     assert log["previous"] == published.names[1] and log["added"] == [] and log["removed"] == []
     fund_changes = {(e["column"], e["old"], e["new"]) for e in log["changed"] if e["table"] == "special_funds"}
-    assert fund_changes == {("资金总额_原文", "2", "2.5"), ("资金总额_万元", 2.0, 2.5), ("资金总额_元", 20000, 25000)}
+    assert fund_changes == {("资金总额_原文", "2", "2.5"), ("资金总额_万元", 2.0, 2.5), ("资金总额_元", 20000, 25000),
+                            ("资金总额_分", 2000000, 2500000)}
     assert {e["记录_id"] for e in log["changed"] if e["table"] == "special_funds"} == {CORRECTED_FUND}
     source_tables = {"forms", "form_layout", "expenditure_directions", "performance_indicators", "department_budgets",
                      "department_expenditures", "notes", "departments"}
