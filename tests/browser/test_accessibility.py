@@ -360,3 +360,44 @@ async def test_year_switcher_by_keyboard(browser, two_year_site):
         assert v.problems == []
     finally:
         await v.context.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The page types of the standard target table and the self-evaluations (issues 20 and 22), on a site that has them
+# ---------------------------------------------------------------------------------------------------------------
+
+RESULT_PAGES = {
+    "project-card": "/budget/special_funds/2031-shili-jiaotong-01",
+    "project-form": "/forms/2031/shili-jiaotong/p1",
+    "fund-card-with-results": "/budget/special_funds/2019-shifeng-minzheng-01",
+    "results": "/results?" + urllib.parse.urlencode({"年度": "2031"}),
+    "results-department": "/results?" + urllib.parse.urlencode({"年度": "2019", "部门": "石峰区民政局"}),
+    "department-with-results": "/departments/shili-jiaotong?" + urllib.parse.urlencode({"年度": "2031"}),
+    "lowest_scores": "/budget/lowest_scores?" + urllib.parse.urlencode({"年度": "全部", "部门": "全部"}),
+    "self_evaluations-table": "/budget/self_evaluation_indicators",
+}
+
+
+@pytest.fixture(scope="module")
+def results_site(selfeval_built):
+    with running_site(selfeval_built) as base:
+        yield base
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", RESULT_PAGES)
+async def test_no_wcag_violations_on_targets_and_results_pages(browser, results_site, name, width):
+    v = await Visit(results_site).start(browser, width)
+    try:
+        await v.open(RESULT_PAGES[name])
+        assert v.problems == []
+        violations = await axe_violations(v.page)
+        assert violations == [], "\n" + axe_report(violations, f"{RESULT_PAGES[name]} @ {width}px")
+        page = await v.page.evaluate(STRUCTURE)
+        assert page["landmarks"] == ["header", "nav", "main", "footer"]
+        assert len(page["h1"]) == 1, page["h1"]
+        assert page["unscoped"] == []
+        assert page["english"] == [], "English outside lang=\"en\""
+        assert await v.page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        await v.context.close()
