@@ -50,17 +50,20 @@ def three_form_text(raw, source):
 
 
 def three_form_workbook(path):
-    """Does any sheet start with one of the three titles? (A damaged file: no; the grid reader says why.)"""
+    """Does a sheet start with one of the three titles, one form a sheet? (Several forms on one sheet: the grid
+    reads them. A damaged file: no; the grid reader says why.)"""
     import openpyxl
     try:
         workbook = openpyxl.load_workbook(path, read_only=True)
+        starts = False
         for sheet in workbook.worksheets:
-            first = next((v for row in sheet.iter_rows(values_only=True) for v in row if v is not None), None)
-            if isinstance(first, str) and spec.form_kind(first):
-                return True
+            values = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+            if sum(1 for value in values if isinstance(value, str) and spec.form_kind(value)) > 1:
+                return False
+            starts = starts or bool(values) and isinstance(values[0], str) and spec.form_kind(values[0]) is not None
+        return starts
     except Exception:  # noqa: BLE001 - any failure here is reported by the grid reader
         return False
-    return False
 
 
 def read_three_forms(path, raw, medium):

@@ -155,6 +155,9 @@ def medium(kind, tmp_path):
     if kind == "docx":
         write_docx(tmp_path / "shifeng.docx")
         return tmp_path / "shifeng.docx"
+    if kind == "xlsx-one-sheet":  # the three forms one under another on one sheet: not the seed's workbook reader
+        write_xlsx(tmp_path / "shifeng.xlsx")
+        return tmp_path / "shifeng.xlsx"
     if kind == "xls":
         write_xlsx(tmp_path / "shifeng.xlsx")
         subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "xls",
@@ -178,7 +181,7 @@ def folded(text):
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("kind", ["docx", "html", "pdf", "xls", "tabs", "pipes"])
+@pytest.mark.parametrize("kind", ["docx", "html", "pdf", "xls", "xlsx-one-sheet", "tabs", "pipes"])
 def test_the_2019_forms_in_every_medium_give_data_2019(capsys, data, tmp_path, kind):
     source = medium(kind, tmp_path)
     code = main([str(source), "--data", str(data)])
@@ -218,4 +221,21 @@ def test_a_page_with_only_two_of_the_forms_is_refused(capsys, data, tmp_path):
     out, err = capsys.readouterr()
     assert code != 0 and "Traceback" not in out + err
     assert "缺少表3" in err and "form 3 (department declaration) is missing" in err
+    assert not (data / "2019").exists()
+
+
+def test_a_word_document_with_a_wrong_amount_names_the_cell(capsys, data, tmp_path):
+    """The form readers' own checks hold for every medium: the amount 90 typed as 九十 is reported at its cell."""
+    path = tmp_path / "shifeng.docx"
+    write_docx(path)
+    document = docx.Document(path)
+    cell = document.tables[0].cell(1, 3)  # form 1, the first data row, 资金总额
+    assert cell.text == "90"
+    cell.paragraphs[0].runs[0].text = "九十"
+    document.save(path)
+    code = main([str(path), "--data", str(data)])
+    out, err = capsys.readouterr()
+    assert code != 0 and "Traceback" not in out + err
+    assert "表1 第2行第4格" in err and "“资金总额”的“九十”不是金额" in err
+    assert "table 1, row 2, cell 4" in err and "is not an amount" in err
     assert not (data / "2019").exists()
