@@ -10,7 +10,6 @@ import csv
 import html
 import io
 import subprocess
-from pathlib import Path
 
 import docx
 import openpyxl
