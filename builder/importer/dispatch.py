@@ -2,7 +2,8 @@
 
 The three-form layout (石峰区 2019) keeps its own readers of the text rendering and the .xlsx workbook (text.py,
 xlsx.py), which give data/2019 byte for byte; every other document is read into the grid (media/) and recognised
-by its landmarks: a self-evaluation (项目支出绩效自评表) by its title or a result heading (实际完成值, 全年执行数 …),
+by its landmarks: the three forms by their titles (grid_forms.py feeds the grid to the same form readers); a
+self-evaluation (项目支出绩效自评表) by its title or a result heading (实际完成值, 全年执行数 …),
 which a target table never has, and then 项目名称 … 项目资金 … 绩效指标; a 项目支出绩效目标申报表 by 项目名称 …
 项目资金 … 总体目标 … 绩效指标.
 """
@@ -13,6 +14,7 @@ from . import selfeval_spec, spec, standard_spec, store
 from .document import ImportFailed, Origin, Problem
 from .drafts import draft_rows
 from .forms import read_forms
+from .grid_forms import has_three_forms, read_grid_forms
 from .identity import identify
 from .media import medium_of, read_bytes, read_grid
 from .selfeval import is_self_evaluation, recognise as recognise_selfeval
@@ -40,31 +42,40 @@ class Imported:
 
 
 def three_form_text(raw, source):
+    """The text rendering of source/2019 (one cell a line, led by a tab) with a title; other copies: the grid."""
+    from .media.text import shape
     from .text import decode
-    return any(spec.form_kind(line) for line in decode(raw, source).split("\n") if line.strip())
+    lines = [line.removesuffix("\r") for line in decode(raw, source).split("\n")]
+    return shape(lines) == "tab-led" and any(spec.form_kind(line) for line in lines if line.strip())
 
 
 def three_form_workbook(path):
-    """Does any sheet start with one of the three titles? (A damaged file: no; the grid reader says why.)"""
+    """Does a sheet start with one of the three titles, one form a sheet? (Several forms on one sheet: the grid
+    reads them. A damaged file: no; the grid reader says why.)"""
     import openpyxl
     try:
         workbook = openpyxl.load_workbook(path, read_only=True)
+        starts = False
         for sheet in workbook.worksheets:
-            first = next((v for row in sheet.iter_rows(values_only=True) for v in row if v is not None), None)
-            if isinstance(first, str) and spec.form_kind(first):
-                return True
+            values = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+            if sum(1 for value in values if isinstance(value, str) and spec.form_kind(value)) > 1:
+                return False
+            starts = starts or bool(values) and isinstance(values[0], str) and spec.form_kind(values[0]) is not None
+        return starts
     except Exception:  # noqa: BLE001 - any failure here is reported by the grid reader
         return False
-    return False
 
 
-def import_three_forms(path, raw, medium, data_dir, force):
+def read_three_forms(path, raw, medium):
+    """The seed's own media keep their own readers, which give data/2019 byte for byte."""
     if medium == "xlsx":
         from .xlsx import read_xlsx
-        document = read_xlsx(path, str(path))
-    else:
-        from .text import read_text
-        document = read_text(raw, str(path))
+        return read_xlsx(path, str(path))
+    from .text import read_text
+    return read_text(raw, str(path))
+
+
+def import_three_forms(path, document, data_dir, force):
     forms = read_forms(document)
     year, department, headings = identify(forms, data_dir, path)
     problems = []
@@ -119,8 +130,10 @@ def import_document(path, data_dir, force=False, source_dir=None):
     raw = read_bytes(path, source)
     medium = medium_of(raw, source)
     if medium == "text" and three_form_text(raw, source) or medium == "xlsx" and three_form_workbook(path):
-        return import_three_forms(path, raw, medium, data_dir, force)
+        return import_three_forms(path, read_three_forms(path, raw, medium), data_dir, force)
     medium, blocks = read_grid(path, source, raw)
+    if has_three_forms(blocks):  # every other medium: the grid, fed to the same form recognisers
+        return import_three_forms(path, read_grid_forms(blocks, source), data_dir, force)
     source_dir = Path(source_dir) if source_dir else Path(data_dir).resolve().parent / "source"
     if is_self_evaluation(blocks) is not None:
         layout, projects = selfeval_spec.LAYOUT, recognise_selfeval(blocks, source)

@@ -171,7 +171,8 @@ def read_table(part, source, problems):
 
 def place_header(kind, runs, source, problems):
     """([Cell], number of columns). A column label spans down to the last header row; a group label spans the
-    columns of its members (spec.HEADER_GROUPS); an empty cell stands for the column covered from above."""
+    columns of its members (spec.HEADER_GROUPS); an empty cell stands for the column covered from above, and a
+    label placed where a cell above spans down goes to the next place not covered (the copy left them out)."""
     groups = spec.HEADER_GROUPS[kind]
     covered, cells, widths = {}, [], []
     for row, run in enumerate(runs, 1):
@@ -186,12 +187,9 @@ def place_header(kind, runs, source, problems):
                     return None
                 col += owner.colspan
                 continue
-            if owner is not None:
-                problems.append(Problem(origin(source, token), f"“{short(token.text)}”落在上方“{short(owner.text)}”"
-                                        "所跨的位置上（跨行表头的下面应是空单元格）。", f"'{short(token.text)}' falls "
-                                        f"under '{short(owner.text)}', which spans down to it (the place below a "
-                                        "header that spans rows holds an empty cell)."))
-                return None
+            while owner is not None:  # a copy that leaves out the places covered from above, as a browser's does
+                col += owner.colspan
+                owner = covered.get((row, col))
             members = groups.get(spec.normalise(token.text))
             rowspan, colspan = (1, len(members)) if members else (len(runs) - row + 1, 1)
             cell = Cell(token.text, origin(source, token), row, col, rowspan, colspan)

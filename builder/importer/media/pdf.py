@@ -139,11 +139,23 @@ def inside_any(word, tables):
 
 
 def joined_lines(words):
-    """Words on the same line joined, top to bottom: [(text, top)]."""
-    out = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if out and abs(out[-1][1] - word["top"]) <= NEAR:
-            out[-1] = (out[-1][0] + " " + word["text"], out[-1][1])
+    """Words on the same line joined, top to bottom: [(text, top)]. A word is on a line when its middle is within
+    the line's height (the digits of "2019年…" sit a little lower than the Chinese); words that touch join directly,
+    words apart with a space."""
+    lines = []  # [top, bottom, words]
+    for word in sorted(words, key=lambda w: w["top"]):
+        middle = (word["top"] + word["bottom"]) / 2
+        line = next((line for line in lines if line[0] <= middle <= line[1]), None)
+        if line is None:
+            lines.append([word["top"], word["bottom"], [word]])
         else:
-            out.append((word["text"], word["top"]))
+            line[2].append(word)
+    out = []
+    for top, bottom, line_words in sorted(lines, key=lambda line: line[0]):
+        text, previous = "", None
+        for word in sorted(line_words, key=lambda w: w["x0"]):
+            if previous is not None:
+                text += "" if word["x0"] - previous["x1"] < (bottom - top) / 4 else " "
+            text, previous = text + word["text"], word
+        out.append((text, top))
     return out
