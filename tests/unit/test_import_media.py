@@ -356,6 +356,8 @@ def test_drafts_of_several_media_build_beside_2019(capsys, data, tmp_path):
     for paragraph in document.paragraphs:
         if paragraph.text == "（2032年度）":
             paragraph.text = "（2031年度）"
+        if paragraph.text == "示例区交通运输局2032年项目支出绩效目标表":  # the title too: years that disagree are refused
+            paragraph.text = "示例区交通运输局2031年项目支出绩效目标表"
     document.save(second)
     assert run(capsys, second, data)[0] == 0
     source = tmp_path / "source"
@@ -760,3 +762,26 @@ def test_a_pipe_copy_whose_rows_begin_or_end_with_an_empty_cell(capsys, data, tm
     assert indicators == [("年度", "产出指标", "数量指标", "保障城市低保户数", "420户"),
                           ("年度", "产出指标", "数量指标", "保障人数", "780人"),
                           ("年度", "满意度指标", "服务对象满意度指标", "低保对象满意度", "≥95%")]
+
+
+def test_a_title_and_year_line_naming_different_years_are_refused(capsys, data, tmp_path):
+    """A clerk's slip: the page's title says 2030, the line under the form's title （2031年度）. The line alone was
+    taken, silently; which year is right cannot be told from the document, so it is refused, naming both."""
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SAMPLE_TEXT.replace("示例区交通运输局2031年项目支出绩效目标表", "示例区交通运输局2030年项目支出绩效目标表"),
+                    encoding="utf-8")
+    before = snapshot(data)
+    code, out, err = run(capsys, copy, data)
+    assert code != 0
+    assert "年度不一致" in err and "2030" in err and "（2031年度）" in err and "The years disagree" in err
+    assert f"{copy} 第9行" in err  # the year line
+    assert snapshot(data) == before
+
+
+def test_the_same_title_and_year_line_import(capsys, data, tmp_path):
+    """The check above compares the years, not the presence of a title: the sample as published imports."""
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SAMPLE_TEXT, encoding="utf-8")
+    code, out, err = run(capsys, copy, data)
+    assert code == 0, err
+    assert rows(data / "2031" / "projects.csv")[0]["项目名称"] == "农村公路养护"
