@@ -785,3 +785,43 @@ def test_the_same_title_and_year_line_import(capsys, data, tmp_path):
     code, out, err = run(capsys, copy, data)
     assert code == 0, err
     assert rows(data / "2031" / "projects.csv")[0]["项目名称"] == "农村公路养护"
+
+
+OTHER_BUREAU_PAGE = ROOT / "tests" / "fixtures" / "standard" / "chengguan-2021-page.html"
+
+
+def test_another_bureaus_page_with_preamble_attachments_and_weights(capsys, data, tmp_path):
+    """A saved page of another bureau (written here as bureaus publish it): the site's tables, a preamble, the unit
+    on a 单位：万元 line, 项 目 名 称 spaced, half-width colons, an evaluation table with 指标性质/度量单位/分值 and
+    a 总分 row, 附件 lines after it. Registered with its 全称 株洲市石峰区城市管理和综合执法局, the form writing it
+    without the city: the one 全称 ending with the form's name is that department (it was refused as unregistered)."""
+    with open(data / "departments.csv", "a", encoding="utf-8") as departments:
+        departments.write("石峰区城管局,shifeng-chengguan,株洲市石峰区城市管理和综合执法局,株洲市石峰区人民政府\n")
+    page = tmp_path / "page.html"
+    page.write_bytes(OTHER_BUREAU_PAGE.read_bytes())
+    code, out, err = run(capsys, page, data)
+    assert code == 0, err
+    project = rows(data / "2021" / "projects.csv")[0]
+    assert (project["部门"], project["项目名称"], project["资金单位"], project["年度资金总额"], project["中期资金总额"]) == (
+        "石峰区城管局", "城区道路清扫保洁", "万元", "1,250.5", "")
+    assert [(r["资金项目"], r["金额"]) for r in rows(data / "2021" / "project_funding.csv")] == [
+        ("其中:财政拨款", "1,200.5"), ("其他资金", "50")]
+    indicators = [(r["二级指标"], r["三级指标"], r["指标性质"], r["指标值"], r["度量单位"], r["分值"])
+                  for r in rows(data / "2021" / "project_indicators.csv")]
+    assert indicators == [("数量指标", "清扫保洁面积", "≥", "320", "万平方米", "20"), ("数量指标", "垃圾清运量", "≥", "4.5", "万吨", "15"),
+                          ("质量指标", "道路保洁达标率", "≥", "95", "%", "15"), ("时效指标", "垃圾日产日清", "定性", "日产日清", "", "10"),
+                          ("社会效益指标", "市容环境", "定性", "明显改善", "", "30"),
+                          ("服务对象满意度指标", "市民满意度", "≧", "90", "%", "10")]
+
+
+def test_a_name_ending_two_registered_names_is_not_guessed(capsys, data, tmp_path):
+    """The 全称 ending with the form's name is taken only when one department's does."""
+    with open(data / "departments.csv", "a", encoding="utf-8") as departments:
+        departments.write("石峰区城管局,shifeng-chengguan,株洲市石峰区城市管理和综合执法局,株洲市石峰区人民政府\n"
+                          "湘潭石峰区城管局,xiangtan-chengguan,湘潭市石峰区城市管理和综合执法局,湘潭市石峰区人民政府\n")
+    page = tmp_path / "page.html"
+    page.write_bytes(OTHER_BUREAU_PAGE.read_bytes())
+    before = snapshot(data)
+    code, out, err = run(capsys, page, data)
+    assert code != 0 and "主管部门“石峰区城市管理和综合执法局”不在 departments.csv 中" in err
+    assert snapshot(data) == before
