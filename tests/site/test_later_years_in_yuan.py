@@ -93,3 +93,12 @@ def test_checks_pass_for_the_documents_as_published(db):
     assert results == [(2020, "资金构成之和＝中期资金总额", "一致", 4), (2020, "资金构成之和＝年度资金总额", "一致", 8),
                        (2020, "金额与单位相符", "一致", 8), (2021, "资金构成之和＝中期资金总额", "一致", 3),
                        (2021, "资金构成之和＝年度资金总额", "一致", 8), (2021, "金额与单位相符", "一致", 8)]
+
+
+def test_year_change_tables_compare_in_fen(db):
+    """fund_year_changes compared whole 元 rounded half up: 27999 元 for 1000000.20 − 972000.50 = 27999.70 元."""
+    rows = db.execute("select 年度, 上年_分, 本年_分, 变化_分, 变化_万元, 变化_元 from fund_year_changes "
+                      "where 专项名称 = '残疾人两项补贴' order by 年度").fetchall()
+    assert rows == [(2020, 90000000, 97200050, 7200050, 7.20005, 72001), (2021, 97200050, 100000020, 2799970, 2.79997, 27999)]
+    assert db.execute("select 状态, 上年_分, 本年_分, 变化_分 from fund_year_changes where 年度 = 2021 "
+                      "and 专项名称 = '困难群众冬春救助'").fetchone() == ("新增", None, 15000035, 15000035)
