@@ -89,10 +89,16 @@ def yuan(text):
 
 
 def wan(yuan_amount):
-    """Whole 元 -> 万元 text: 9920000 -> '992'; 15938700 -> '1593.87'; None -> '–'."""
+    """元 -> 万元 text, to the 分: 9920000 -> '992'; 15938700 -> '1593.87'; Decimal('972000.50') -> '97.20005';
+    None -> '–'."""
     if yuan_amount is None:
         return "–"
-    return f"{Decimal(yuan_amount) / 10000:.4f}".rstrip("0").rstrip(".")
+    return f"{Decimal(yuan_amount) / 10000:.6f}".rstrip("0").rstrip(".")
+
+
+def yuan_exact(amount_fen):
+    """分 -> 元 as an exact Decimal (97200050 -> 972000.50), for sums and changes of amounts with 角分; None stays."""
+    return None if amount_fen is None else Decimal(amount_fen) / 100
 
 
 def wan_change(yuan_amount):

@@ -1,6 +1,7 @@
 """The year-over-year rule, once: each year's rows against the same department's previous year (the latest
 earlier year it filed), matched by name (contract.yml `views`). 新增 = only this year, 延续 = both, 停止 = only the
-previous year. The build writes it as SQL views; the site's pages use `compare` on two years' rows."""
+previous year. The build writes it as SQL views; the site's pages use `compare` on two years' rows. Amounts are
+compared in 分 (exact where a standard form's 元 have 角分); the whole-元 columns stay for the three-form years."""
 
 NEW, CONTINUED, STOPPED = "新增", "延续", "停止"
 
@@ -39,12 +40,13 @@ pairs as (
 ),
 matched as (
   select p.部门, p.年度, p.上年, cur.id as 本年_id, prev.id as 上年_id, cur.金额_元 as 本年_元, prev.金额_元 as 上年_元,
+    cur.金额_分 as 本年_分, prev.金额_分 as 上年_分,
     {", ".join(f"cur.[{n}]" for n in names)}, {", ".join(f"prev.[{n}] as [上年{n}]" for n in names)}
   from pairs p join rows cur on cur.部门 = p.部门 and cur.年度 = p.年度
   left join rows prev on prev.部门 = p.部门 and prev.年度 = p.上年 and {same}
   where p.上年 is not null
   union all
-  select p.部门, p.年度, p.上年, null, prev.id, null, prev.金额_元,
+  select p.部门, p.年度, p.上年, null, prev.id, null, prev.金额_元, null, prev.金额_分,
     {", ".join("null" for n in names)}, {", ".join(f"prev.[{n}]" for n in names)}
   from pairs p join rows prev on prev.部门 = p.部门 and prev.年度 = p.上年
   where p.上年 is not null
@@ -52,9 +54,10 @@ matched as (
 )
 select 部门, 年度, 上年, {", ".join(f"coalesce([{n}], [上年{n}]) as [{n}]" for n in names)},
   case when 上年_id is null then '{NEW}' when 本年_id is null then '{STOPPED}' else '{CONTINUED}' end as 状态,
-  本年_id, 上年_id, 上年_元, 本年_元, 上年_元 / 10000.0 as 上年_万元, 本年_元 / 10000.0 as 本年_万元,
+  本年_id, 上年_id, 上年_元, 本年_元, 上年_分, 本年_分, 上年_分 / 1000000.0 as 上年_万元, 本年_分 / 1000000.0 as 本年_万元,
   coalesce(本年_元, 0) - coalesce(上年_元, 0) as 变化_元,
-  (coalesce(本年_元, 0) - coalesce(上年_元, 0)) / 10000.0 as 变化_万元,
-  case when 上年_元 > 0 and 本年_元 is not null then round(100.0 * (本年_元 - 上年_元) / 上年_元, 1) end as 变化_百分比
+  coalesce(本年_分, 0) - coalesce(上年_分, 0) as 变化_分,
+  (coalesce(本年_分, 0) - coalesce(上年_分, 0)) / 1000000.0 as 变化_万元,
+  case when 上年_分 > 0 and 本年_分 is not null then round(100.0 * (本年_分 - 上年_分) / 上年_分, 1) end as 变化_百分比
 from matched
 """

@@ -15,6 +15,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
+from builder.amounts import yuan_exact
 from builder.results_view import fund_results
 from builder.year_changes import status
 
@@ -126,10 +127,11 @@ NEIGHBOUR_YEAR = {
 
 def neighbours(conn, fund_id):
     """{earlier, later}: the fund in its department's previous and next year (by name), on the database thread."""
-    fund = conn.execute("select id, 年度, 部门, 专项名称, 资金总额_元 from special_funds where id = ?", [fund_id]).fetchone()
+    # amounts exact (from 分): a standard form's 元 amounts have 角分, which a change between years must keep
+    fund = conn.execute("select id, 年度, 部门, 专项名称, 资金总额_分 from special_funds where id = ?", [fund_id]).fetchone()
     if fund is None:
         return {"earlier": None, "later": None}
-    fund = dict(zip(["id", "年度", "部门", "专项名称", "资金总额_元"], fund))
+    fund = dict(zip(["id", "年度", "部门", "专项名称", "资金总额_元"], [*fund[:4], yuan_exact(fund[4])]))
     found = {}
     for side, sql in NEIGHBOUR_YEAR.items():
         params = {"dept": fund["部门"], "year": fund["年度"], "name": fund["专项名称"]}
@@ -137,9 +139,9 @@ def neighbours(conn, fund_id):
         if other_year is None:
             found[side] = None
             continue
-        other = conn.execute("select id, 资金总额_元 from special_funds where 部门 = :dept and 专项名称 = :name "
+        other = conn.execute("select id, 资金总额_分 from special_funds where 部门 = :dept and 专项名称 = :name "
                              "and 年度 = :other", {**params, "other": other_year}).fetchone()
-        other = dict(zip(["id", "资金总额_元"], other)) if other else None
+        other = {"id": other[0], "资金总额_元": yuan_exact(other[1])} if other else None
         found[side] = compare(fund, other, other_year, side)
     return found
 

@@ -10,6 +10,7 @@ database thread (`execute_fn`), not query by query.
 from datasette import hookimpl
 from datasette.utils.asgi import BadRequest, Response
 
+from builder.amounts import yuan_exact
 from builder.results_view import summaries, totals
 from builder.year_changes import compare
 
@@ -52,16 +53,19 @@ def department_page(conn, department, request, saved_queries):
         return None
     year = wanted_year(request, years)
     budget = first(conn, "select * from department_budgets where 年度 = ? and 部门 = ?", [year, department])
-    funds = rows(conn, "select id, 序号, 专项名称, 支出方向, 资金总额_元, 版式 from special_funds where 年度 = ? and 部门 = ? "
-                       "order by 资金总额_元 desc, 序号", [year, department])
+    # 资金总额_元 here is exact (from 分): a standard form's 元 amounts have 角分, and sums and changes must keep them.
+    funds = rows(conn, "select id, 序号, 专项名称, 支出方向, 资金总额_分, 版式 from special_funds where 年度 = ? and 部门 = ? "
+                       "order by 资金总额_分 desc, 序号", [year, department])
+    funds = [{**f, "资金总额_元": yuan_exact(f["资金总额_分"])} for f in funds]
     categories = rows(conn, "select id, 支出类别, 金额_元 from department_expenditures where 年度 = ? and 部门 = ? "
                             "order by 金额_元 desc, 序号", [year, department])
     previous_year = max((y for y in years if y < year), default=None)
     previous_budget = first(conn, "select * from department_budgets where 年度 = ? and 部门 = ?",
                             [previous_year, department])
     # The rule of the fund_year_changes view (builder/year_changes.py), applied to two years' rows.
-    previous_funds = rows(conn, "select id, 专项名称, 资金总额_元 as 金额_元 from special_funds where 部门 = ? and 年度 = ?",
+    previous_funds = rows(conn, "select id, 专项名称, 资金总额_分 from special_funds where 部门 = ? and 年度 = ?",
                           [department, previous_year])
+    previous_funds = [{**f, "金额_元": yuan_exact(f["资金总额_分"])} for f in previous_funds]
     fund_changes, stopped = {}, []
     if previous_year is not None:
         fund_changes, stopped = compare([{**f, "金额_元": f["资金总额_元"]} for f in funds], previous_funds, ["专项名称"])

@@ -43,7 +43,9 @@ from decimal import Decimal
 
 NUMBER = r"\d+(?:\.\d+)?"
 MONEY_UNIT = r"万元|元|万(?=[/／])"  # bare 万 only when a rate follows: "10万/年"
-COUNT_UNIT = r"人次|人|名|个(?!月|工作日)|张|户|家|所|项|次|台|辆|套|处|间|件|场|床|位|平方米|公里|公顷|亩|吨|座|条"
+# A measure word, or the same counted in 万 (320万平方米, 4.5万吨, 1.2万人次): the unit keeps its 万, so a count
+# is never compared with one in other units nor taken for people (beneficiaries.py lists the units it divides by).
+COUNT_UNIT = r"万?(?:人次|人|名|个(?!月|工作日)|张|户|家|所|项|次|台|辆|套|处|间|件|场|床|位|平方米|公里|公顷|亩|吨|座|条)"
 AGE_UNIT = r"周岁|岁"
 PERCENT_UNIT = r"[%％]"
 ANY_UNIT = rf"{MONEY_UNIT}|{PERCENT_UNIT}|{AGE_UNIT}|{COUNT_UNIT}"

@@ -59,7 +59,7 @@ def read_indicators(blocks, tokens, at, end, project, problems):
     order, top = {}, ""
     for row in body:
         texts = [c.text if c is not None else "" for c in row]
-        if not ragged and ends_form(texts, False):
+        if not ragged and ends_form(distinct_texts(row), False):
             break
         if top_col is not None and top_col < len(texts) and texts[top_col].strip():
             top = texts[top_col]
@@ -73,6 +73,16 @@ def read_indicators(blocks, tokens, at, end, project, problems):
             project.indicators.append((name, order[name], top, values.get("二级指标", ""), third,
                                        values.get("指标性质", ""), values.get("指标值", ""), values.get("度量单位", ""),
                                        values.get("分值", "")))
+
+
+def distinct_texts(row):
+    """The texts of a placed row's cells, each merged cell once: the next project's title merged across the sheet
+    (all projects on one sheet) is one cell, not a row of eight indicator cells."""
+    seen = {}
+    for cell in row:
+        if cell is not None:
+            seen.setdefault(id(cell), cell.text)
+    return list(seen.values())
 
 
 def ends_form(texts, ragged):

@@ -56,20 +56,34 @@ def recognise(blocks, source):
     return projects
 
 
-def year_of(tokens, start, before):
-    """The year line under the title (（2031年度）), else a title naming the year, looking back from the project."""
+def year_of(tokens, start, before, problems):
+    """The year line under the title (（2031年度）), else a title naming the year, looking back from the project. A
+    title just above the year line naming another year (a clerk's slip) is refused: which one is right cannot be
+    told from the document."""
     for i in range(start - 1, max(before, start - 40) - 1, -1):
         match = spec.YEAR_LINE.match(tokens[i].key)
         if match:
+            title = title_year(tokens, i - 1, max(before, start - 40))
+            if title and title[1] != match[1]:
+                problems.append(Problem(tokens[i].origin, f"年度不一致：标题“{title[0].text}”写的是{title[1]}年，"
+                                        f"标题下一行“{tokens[i].text}”写的是{match[1]}年。请对照原件改正其中一处。",
+                                        f"The years disagree: the title '{title[0].text}' says {title[1]}, the line "
+                                        f"under it '{tokens[i].text}' says {match[1]}. Correct one of them."))
             return match[1]
-    for i in range(start - 1, -1, -1):
+    found = title_year(tokens, start - 1, 0)
+    return found[1] if found else ""
+
+
+def title_year(tokens, last, first):
+    """(token, year) of the nearest title naming a year, looking back from tokens[last] to tokens[first]."""
+    for i in range(last, first - 1, -1):
         if spec.TITLE.search(tokens[i].key) and spec.YEAR_IN_TITLE.search(tokens[i].key):
-            return spec.YEAR_IN_TITLE.search(tokens[i].key)[1]
-    return ""
+            return tokens[i], spec.YEAR_IN_TITLE.search(tokens[i].key)[1]
+    return None
 
 
 def read_project(blocks, tokens, before, start, end, source, problems):
-    project = Project(origin=tokens[start].origin, year=year_of(tokens, start, before))
+    project = Project(origin=tokens[start].origin, year=year_of(tokens, start, before, problems))
     funding_at = find(tokens, start, end, spec.FUNDING.match)
     targets_at = find(tokens, start, end, lambda k: k in spec.TARGETS)
     indicators_at = find(tokens, start, end, lambda k: k in (spec.INDICATORS, spec.TOP_HEADER) or k in spec.THIRD_HEADERS)

@@ -24,12 +24,16 @@ PERIODS = {"中期": 0, "年度": 1}
 
 def registered(name, by_name):
     """The department a name on the form means: its 全称 or 简称, or else the longest registered name inside it
-    (株洲市石峰区民政局（本级） is 株洲市石峰区民政局)."""
+    (株洲市石峰区民政局（本级） is 株洲市石峰区民政局), or else the one 全称 ending with it."""
     key = normalise(name)
     if key in by_name:
         return by_name[key]
     inside = [known for known in by_name if len(known) >= 4 and known in key]
-    return by_name[max(inside, key=len)] if inside else None
+    if inside:
+        return by_name[max(inside, key=len)]
+    # the form leaves out the city its 全称 starts with (石峰区城市管理和综合执法局 for 株洲市石峰区…): one department only
+    ending = {by_name[known]["部门编码"]: by_name[known] for known in by_name if len(key) >= 4 and known.endswith(key)}
+    return next(iter(ending.values())) if len(ending) == 1 else None
 
 
 def department_of(projects, departments, blocks_text, source, problems, field="主管部门及代码"):

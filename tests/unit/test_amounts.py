@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from builder.amounts import looks_like_date, parse_amount, percent, wan, wan_change, yuan
+from builder.amounts import looks_like_date, parse_amount, percent, wan, wan_change, yuan, yuan_exact
 from plugins.amounts import render_cell
 
 
@@ -51,6 +51,14 @@ def test_yuan_is_exact():
 ])
 def test_wan_shows_whole_yuan_as_filed(amount, text):
     assert wan(amount) == text
+
+
+def test_wan_keeps_jiao_and_fen_of_exact_yuan():
+    """元 with 角分 (a standard form in 元), exact from 分: 972000.50 元 is 97.20005 万元, not 97.2001."""
+    assert wan(yuan_exact(97200050)) == "97.20005"
+    assert wan(yuan_exact(889500170)) == "889.50017"
+    assert wan_change(yuan_exact(-9700015)) == "−9.700015"
+    assert yuan_exact(None) is None and wan(yuan_exact(992000000)) == "992"
 
 
 def test_wan_change_and_percent():

@@ -68,6 +68,12 @@ def test_stray_digits_are_reported_where_they_stand():
     ("最高不超过5万元", [("区间", "不超过5万元", None, "万元")]),
     ("0.5元/人", [("金额标准", "0.5元/人", "0.5", "元")]),
     ("80%-90%", [("区间", "80%-90%", None, "%")]),
+    # counted in 万, as a standard form's 指标性质 | 指标值 | 度量单位 read across (≥ | 320 | 万平方米): these were
+    # judged to state no number at all
+    ("≥320万平方米", [("区间", "≥320万平方米", None, "万平方米")]),
+    ("4.5万吨", [("数量", "4.5万吨", "4.5", "万吨")]),
+    ("1.2万人次以上", [("区间", "1.2万人次以上", None, "万人次")]),  # as 2000人以上
+    ("5万元", [("金额", "5万元", "5", "万元")]),  # still money, not a count in 万
 ])
 def test_edge_cases(text, expected):
     assert [(x.kind, x.fragment, None if x.value is None else str(x.value), x.unit)

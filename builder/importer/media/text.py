@@ -27,11 +27,12 @@ def shape(lines):
 
 
 def split_pipes(line):
+    """Outer bars come in pairs (| a | b |). A line with a bar at one end only has an empty cell there: a row under
+    a merged 一级 with its mid-term half blank ( |  |  | 数量指标 | 保障人数 | 780人) or with its last amount left
+    blank (其他资金 |  | 其他资金 | ); taking that bar as an outer one would lose the cell and shift the row."""
     stripped = line.strip()
-    if stripped.startswith("|"):
-        stripped = stripped[1:]
-    if stripped.endswith("|"):
-        stripped = stripped[:-1]
+    if len(stripped) > 1 and stripped.startswith("|") and stripped.endswith("|"):
+        stripped = stripped[1:-1]
     return [cell.strip() for cell in stripped.split("|")]
 
 
