@@ -260,10 +260,12 @@ def read_indicators(blocks, tokens, at, end, evaluation, problems):
                                 "Found 绩效指标 but no 三级指标 column header."))
         return
     if mode == "placed":
+        unknown_headings([c for c in cells[header_at] if c is not None], problems)
         columns = placed_headings(cells[header_at], spec.INDICATOR_HEADINGS)
         body = carried_down(cells[header_at + 1:], columns)
     else:
-        header, body = found
+        header, body, header_tokens = found
+        unknown_headings(header_tokens, problems)
         columns = {n: spec.column_of(spec.INDICATOR_HEADINGS, t) for n, t in enumerate(header)}
         columns = {n: c for n, c in columns.items() if c}
         cut = next((n for n, row in enumerate(body) if ends_form(row)), len(body))
@@ -285,23 +287,42 @@ def read_indicators(blocks, tokens, at, end, evaluation, problems):
 
 
 def ragged_header(tokens, at, end, mode):
-    """(headings from 一级指标 on, body rows as texts) of a text copy, or None without a 三级指标 heading. A line
-    per row: the line with 三级指标 and the lines after it. One cell per line: the headings are the run of heading
-    cells; the rows are cut from the cells after them (cut_lines)."""
+    """(headings from 一级指标 on, body rows as texts, the heading tokens) of a text copy, or None without a
+    三级指标 heading. A line per row: the line with 三级指标 and the lines after it. One cell per line: the headings
+    are the run of heading cells; the rows are cut from the cells after them (cut_lines)."""
     part = tokens[at:end]
     if not any(t.key == "三级指标" for t in part):
         return None
     if mode == "ragged":
-        rows = [[t.text for t in row] for row in ragged_rows(tokens, at, end)]
+        token_rows = ragged_rows(tokens, at, end)
+        rows = [[t.text for t in row] for row in token_rows]
         header_at = next(n for n, row in enumerate(rows) if any(spec.key(t) == "三级指标" for t in row))
         header = rows[header_at]
         tops = [n for n, t in enumerate(header) if spec.key(t) == spec.TOP_HEADER]
-        return (header[tops[0]:] if tops else [""] + header), rows[header_at + 1:]
+        return (header[tops[0]:] if tops else [""] + header), rows[header_at + 1:], token_rows[header_at]
     last = max(n for n, t in enumerate(part) if spec.column_of(spec.INDICATOR_HEADINGS, t.key))
+    first = next(n for n, t in enumerate(part) if spec.column_of(spec.INDICATOR_HEADINGS, t.key))
     header = [t.text for t in part[:last + 1] if spec.column_of(spec.INDICATOR_HEADINGS, t.key)]
     if spec.key(header[0]) != spec.TOP_HEADER:
         header = [""] + header
-    return header, cut_lines(part[last + 1:], len(header))
+    return header, cut_lines(part[last + 1:], len(header)), part[first:last + 1]
+
+
+def unknown_headings(heading_cells, problems):
+    """A heading of the indicator table that names no agreed column (a typo such as 实际完成直) would lose its whole
+    column without a word: stop and name it. The 绩效指标 label beside the headings is not a heading."""
+    seen = set()
+    for cell in heading_cells:
+        label = spec.key(cell.text)
+        if id(cell) in seen:
+            continue  # a merged heading, met once per column it spans
+        seen.add(id(cell))
+        if label and label != spec.INDICATORS and not spec.column_of(spec.INDICATOR_HEADINGS, cell.text):
+            problems.append(Problem(cell.origin, f"绩效指标的列名“{cell.text}”不认识，这一列会丢失。请按原件核对列名"
+                                    f"（应为一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分、偏差原因分析及改进措施等）。",
+                                    f"The 绩效指标 column heading '{cell.text}' is not one the importer knows, so the "
+                                    "column would be lost. Check it against the document (一级指标, 二级指标, 三级指标, "
+                                    "年度指标值, 实际完成值, 分值, 得分, 偏差原因分析及改进措施 …)."))
 
 
 def cut_lines(cells, width):

@@ -513,6 +513,8 @@ BROKEN = {
     "a department-wide self-evaluation": (lambda t: "部门整体支出绩效自评表\n（2031年度）\n部门名称\t示例区交通运输局\n"
                                           "年度主要任务\t任务名称\t主要内容\n",
                                           ["读到“部门整体支出绩效自评表”", "没有找到“项目名称”", "Only the 项目支出绩效自评表"]),
+    "a typo in an indicator heading": (lambda t: t.replace("\t实际完成值\t", "\t实际完成直\t"),
+                                       ["第19行", "列名“实际完成直”不认识", "'实际完成直' is not one the importer knows"]),
     "no 三级指标 heading": (lambda t: t.replace("\t三级指标\t", "\t指标名称\t"), ["没有找到“三级指标”表头", "no 三级指标"]),
 }
 
