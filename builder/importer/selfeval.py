@@ -123,6 +123,7 @@ def read_amounts(blocks, tokens, at, end, unit, evaluation, problems):
         if heading_row is None:
             return no_headings(tokens[at], problems)
         headings = placed_headings(rows[heading_row][2], spec.AMOUNT_HEADINGS)
+        unknown_headings("项目资金", [c for c in rows[heading_row][2][min(headings):] if c is not None], problems)
         funding_cell = tokens[at].cell
         body = []
         for b, r, row in rows[heading_row + 1:]:
@@ -173,6 +174,8 @@ def ragged_amounts(tokens, at, end, mode, problems):
     last = max((n for n, t in enumerate(part) if spec.column_of(spec.AMOUNT_HEADINGS, t.key)), default=None)
     if last is None:
         return None
+    first = next(n for n, t in enumerate(part) if spec.column_of(spec.AMOUNT_HEADINGS, t.key))
+    unknown_headings("项目资金", part[first:last + 1], problems)
     headings = [spec.column_of(spec.AMOUNT_HEADINGS, t.key) for t in part[:last + 1]]
     headings = [column for column in headings if column]
     width = 1 + len(headings)
@@ -260,12 +263,12 @@ def read_indicators(blocks, tokens, at, end, evaluation, problems):
                                 "Found 绩效指标 but no 三级指标 column header."))
         return
     if mode == "placed":
-        unknown_headings([c for c in cells[header_at] if c is not None], problems)
+        unknown_headings("绩效指标", [c for c in cells[header_at] if c is not None], problems)
         columns = placed_headings(cells[header_at], spec.INDICATOR_HEADINGS)
         body = carried_down(cells[header_at + 1:], columns)
     else:
         header, body, header_tokens = found
-        unknown_headings(header_tokens, problems)
+        unknown_headings("绩效指标", header_tokens, problems)
         columns = {n: spec.column_of(spec.INDICATOR_HEADINGS, t) for n, t in enumerate(header)}
         columns = {n: c for n, c in columns.items() if c}
         cut = next((n for n, row in enumerate(body) if ends_form(row)), len(body))
@@ -308,21 +311,27 @@ def ragged_header(tokens, at, end, mode):
     return header, cut_lines(part[last + 1:], len(header)), part[first:last + 1]
 
 
-def unknown_headings(heading_cells, problems):
-    """A heading of the indicator table that names no agreed column (a typo such as 实际完成直) would lose its whole
-    column without a word: stop and name it. The 绩效指标 label beside the headings is not a heading."""
+KNOWN = {  # part -> (its agreed headings, the usual ones named in the message)
+    "绩效指标": (spec.INDICATOR_HEADINGS, "一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分、偏差原因分析及改进措施"),
+    "项目资金": (spec.AMOUNT_HEADINGS, "年初预算数、全年预算数、全年执行数、分值、执行率、得分"),
+}
+
+
+def unknown_headings(part, heading_cells, problems):
+    """A column heading of the 项目资金 block or the indicator table that names no agreed column (a typo such as
+    实际完成直) would lose its whole column without a word: stop and name it. The part's own label (绩效指标) beside
+    the headings is not a heading."""
+    names, usual = KNOWN[part]
     seen = set()
     for cell in heading_cells:
         label = spec.key(cell.text)
         if id(cell) in seen:
             continue  # a merged heading, met once per column it spans
         seen.add(id(cell))
-        if label and label != spec.INDICATORS and not spec.column_of(spec.INDICATOR_HEADINGS, cell.text):
-            problems.append(Problem(cell.origin, f"绩效指标的列名“{cell.text}”不认识，这一列会丢失。请按原件核对列名"
-                                    f"（应为一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分、偏差原因分析及改进措施等）。",
-                                    f"The 绩效指标 column heading '{cell.text}' is not one the importer knows, so the "
-                                    "column would be lost. Check it against the document (一级指标, 二级指标, 三级指标, "
-                                    "年度指标值, 实际完成值, 分值, 得分, 偏差原因分析及改进措施 …)."))
+        if label and label != spec.INDICATORS and not spec.column_of(names, cell.text):
+            problems.append(Problem(cell.origin, f"{part}的列名“{cell.text}”不认识，这一列会丢失。请按原件核对列名（应为{usual}等）。",
+                                    f"The {part} column heading '{cell.text}' is not one the importer knows, so the "
+                                    f"column would be lost. Check it against the document ({usual.replace('、', ', ')} …)."))
 
 
 def cut_lines(cells, width):

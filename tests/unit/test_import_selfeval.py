@@ -515,8 +515,30 @@ BROKEN = {
                                           ["读到“部门整体支出绩效自评表”", "没有找到“项目名称”", "Only the 项目支出绩效自评表"]),
     "a typo in an indicator heading": (lambda t: t.replace("\t实际完成值\t", "\t实际完成直\t"),
                                        ["第19行", "列名“实际完成直”不认识", "'实际完成直' is not one the importer knows"]),
+    "a typo in an amount heading": (lambda t: t.replace("\t全年执行数\t", "\t全年执行敉\t"),
+                                    ["第12行", "项目资金的列名“全年执行敉”不认识", "'全年执行敉' is not one the importer knows"]),
     "no 三级指标 heading": (lambda t: t.replace("\t三级指标\t", "\t指标名称\t"), ["没有找到“三级指标”表头", "no 三级指标"]),
 }
+
+
+@pytest.mark.parametrize("heading, typo, cell", [("全年执行数", "全年执行敉", "F"), ("实际完成值", "实际完成直", "")])
+def test_a_typo_in_a_column_heading_of_a_workbook_stops_the_import_naming_its_cell(capsys, data, tmp_path, heading,
+                                                                                   typo, cell):
+    """A heading nobody knows would lose its whole column (91.48 万元 spent, every actual value) without a word."""
+    book = openpyxl.load_workbook(SAMPLES / "shili-jiaotong-2031-selfeval.xlsx")
+    changed = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value == heading]
+    assert changed
+    for c in changed:
+        c.value = typo
+    bad = tmp_path / "incoming" / "download.xlsx"
+    bad.parent.mkdir()
+    book.save(bad)
+    before = snapshot(tmp_path)
+    code, out, err = run(capsys, bad, data)
+    assert code == 1 and "导入失败" in err and "Import failed" in err
+    assert f"列名“{typo}”不认识" in err and f"'{typo}' is not one the importer knows" in err
+    assert f"!{changed[0].coordinate}" in err and changed[0].coordinate.startswith(cell)
+    assert snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("change, expected", BROKEN.values(), ids=BROKEN.keys())
