@@ -485,6 +485,37 @@ def test_a_self_evaluation_of_the_2019_funds_imports_beside_2019(capsys, data_20
     assert spent == ("58.5", 58_500_000)  # 58.5 万元, exact in 分
 
 
+def test_a_wrong_year_on_the_form_is_refused_naming_the_year_of_its_funds(capsys, data_2019, tmp_path):
+    """（2091年度） typed for 2019: 石峰区民政局 has no 2091 targets and 残疾人两项补贴 is a 2019 fund."""
+    path = tmp_path / "incoming" / "自评表.docx"
+    path.parent.mkdir()
+    write_docx(path, [shifeng_rows("残疾人两项补贴", "90", "90", "10", "98")], year="2091")
+    before = snapshot(tmp_path)
+    code, out, err = run(capsys, path, data_2019)
+    assert code == 1 and "导入失败" in err and "自评表.docx" in err
+    assert "自评表上的年度是2091年，但石峰区民政局没有2091年的目标表；表上的项目（残疾人两项补贴）是2019年的专项" in err
+    assert "The form says 2091, but 石峰区民政局 has no targets for 2091; its projects are funds of 2019" in err
+    assert snapshot(tmp_path) == before
+    assert not (data_2019 / "2091").exists()
+
+
+def test_a_folder_with_a_new_years_self_evaluation_before_its_targets_imports_both(capsys, data_2019, tmp_path):
+    """The self-evaluation's name sorts first; refused for want of the 2020 targets, it is tried again after them."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    selfeval = ROOT / "tests" / "fixtures" / "selfeval" / "source" / "2019" / "shifeng-minzheng" / \
+        "shifeng-minzheng-2019-selfeval.txt"
+    (folder / "1-自评表.txt").write_text(selfeval.read_text(encoding="utf-8").replace("2019", "2020"), encoding="utf-8")
+    targets = (ROOT / "source" / "2019" / "shifeng-minzheng.txt").read_text(encoding="utf-8")
+    (folder / "2-目标表.txt").write_text(targets.replace("2019", "2020"), encoding="utf-8")
+    code, out, err = run(capsys, folder, data_2019)
+    assert code == 0, out + err
+    assert "1-自评表.txt\t项目支出绩效自评表\t2020\t石峰区民政局\t2\t14" in out
+    assert "导入 2 个，未导入 0 个" in out
+    assert table(data_2019 / "2020" / "self_evaluations.csv", "年度", "序号", "项目名称") == [
+        ("2020", "1", "残疾人两项补贴"), ("2020", "2", "城市低保金")]
+
+
 def test_the_2019_fixture_text_imports_to_the_data_models_2019_reference(capsys, data_2019, tmp_path):
     """The data-model helper's own 2019 fixture (two funds, copied by hand from its text document) is what the
     importer drafts from that document."""
