@@ -44,8 +44,9 @@ def import_folder(folder, data_dir, source_dir=None, force=False, out=None, err=
     out.write("\t".join(header) + "\n")
     for row in rows:
         out.write("\t".join(row) + "\n")
-    out.write(f"共 {len(paths)} 个文件：导入 {len(paths) - refused_count} 个，未导入 {refused_count} 个（原因见上表，改好后可再导入）。 "
-              f"{len(paths)} document(s): {len(paths) - refused_count} imported, {refused_count} refused (see the table).\n")
+    imported = len(paths) - refused_count
+    out.write(f"共 {len(paths)} 个文件：导入 {imported} 个，未导入 {refused_count} 个（原因见上表，改好后可再导入）。 "
+              f"{len(paths)} document(s): {imported} imported, {refused_count} refused (see the table).\n")
     return 1 if refused_count else 0
 
 

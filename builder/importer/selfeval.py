@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from . import selfeval_spec as spec
 from .document import ImportFailed, Origin, Problem
-from .selfeval_rows import align_texts, carried_down, mode_of, placed_headings, placed_rows, ragged_rows, text
+from .selfeval_rows import (align_texts, carried_down, mode_of, placed_headings, placed_rows, ragged_rows, text,
+                             unknown_headings)
 from .standard import check_amount, find, stream, unit_line
 from .standard_spec import TITLE as TARGETS_TITLE, YEAR_IN_TITLE, YEAR_LINE
 
@@ -286,7 +287,7 @@ def read_indicators(blocks, tokens, at, end, evaluation, problems):
         evaluation.indicators.append(dict(values, 顺序=str(order)))
     if not evaluation.indicators:
         problems.append(Problem(tokens[at].origin, "绩效指标表中没有指标行。", "The 绩效指标 table has no indicator rows."))
-    read_total(blocks, tokens, at, end, mode, columns, evaluation)
+    read_total(blocks, tokens, at, end, mode, columns, evaluation, problems)
 
 
 def ragged_header(tokens, at, end, mode):
@@ -311,29 +312,6 @@ def ragged_header(tokens, at, end, mode):
     return header, cut_lines(part[last + 1:], len(header)), part[first:last + 1]
 
 
-KNOWN = {  # part -> (its agreed headings, the usual ones named in the message)
-    "绩效指标": (spec.INDICATOR_HEADINGS, "一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分、偏差原因分析及改进措施"),
-    "项目资金": (spec.AMOUNT_HEADINGS, "年初预算数、全年预算数、全年执行数、分值、执行率、得分"),
-}
-
-
-def unknown_headings(part, heading_cells, problems):
-    """A column heading of the 项目资金 block or the indicator table that names no agreed column (a typo such as
-    实际完成直) would lose its whole column without a word: stop and name it. The part's own label (绩效指标) beside
-    the headings is not a heading."""
-    names, usual = KNOWN[part]
-    seen = set()
-    for cell in heading_cells:
-        label = spec.key(cell.text)
-        if id(cell) in seen:
-            continue  # a merged heading, met once per column it spans
-        seen.add(id(cell))
-        if label and label != spec.INDICATORS and not spec.column_of(names, cell.text):
-            problems.append(Problem(cell.origin, f"{part}的列名“{cell.text}”不认识，这一列会丢失。请按原件核对列名（应为{usual}等）。",
-                                    f"The {part} column heading '{cell.text}' is not one the importer knows, so the "
-                                    f"column would be lost. Check it against the document ({usual.replace('、', ', ')} …)."))
-
-
 def cut_lines(cells, width):
     """One cell per line: a row is its 一级 and 二级 names (two names), its 二级 name (one) or neither, then the
     三级 name and the values; its length follows from that."""
@@ -350,11 +328,15 @@ def cut_lines(cells, width):
     return rows
 
 
-def read_total(blocks, tokens, at, end, mode, columns, evaluation):
-    """总分 row: the printed total points, the total score and the grade (a 评价等级 label before it is passed)."""
+def read_total(blocks, tokens, at, end, mode, columns, evaluation, problems):
+    """总分 row: the printed total points, the total score and the grade (a 评价等级 label before it is passed).
+    Every form ends its indicators with it: without it the copy was cut short (a blank score would read 未填报)."""
     total_at = find(tokens, at, end, lambda k: k in spec.TOTAL)
     evaluation.fields.setdefault("总分", "")
     if total_at is None:
+        problems.append(Problem(tokens[at].origin, "绩效指标后面没有找到“总分”行：表格在这里断了，文件可能不完整（网页是否复制全了）。"
+                                "请按原件补全后再导入。", "No 总分 row after the indicators: the table stops here, so the "
+                                "document (or the copy of the page) may be incomplete. Complete it from the original."))
         return
     total = tokens[total_at]
     if mode == "placed":

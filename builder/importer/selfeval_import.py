@@ -78,8 +78,9 @@ def check_year(evaluations, year, department, data_dir, problems):
     if other:
         problems.append(Problem(evaluations[0].origin,
                                 f"自评表上的年度是{year}年，但{department}没有{year}年的目标表；表上的项目"
-                                f"（{'、'.join(p for p in projects if any(p in names[y] for y in other))}）是{'、'.join(other)}年的专项。"
+                                f"（{'、'.join(p for p in projects if any(p in names[y] for y in other))}）"
+                                f"是{'、'.join(other)}年的专项。"
                                 f"请核对表上的年度（如“（{other[-1]}年度）”）；年度无误时，请先导入{year}年的目标表。",
-                                f"The form says {year}, but {department} has no targets for {year}; its projects are funds "
-                                f"of {', '.join(other)}. Check the year on the form (e.g. （{other[-1]}年度）); if it is "
+                                f"The form says {year}, but {department} has no targets for {year}; its projects are "
+                                f"funds of {', '.join(other)}. Check the year on the form (e.g. （{other[-1]}年度）); if it is "
                                 f"right, import the {year} targets first."))

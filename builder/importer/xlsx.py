@@ -5,7 +5,8 @@ form 3 its grid of labels and values. Merged cells give the spans; a data cell m
 (a fund name over its expenditure directions) belongs to each of them.
 
 Numbers become the text a person reads in Excel: 90.0 -> "90", 249.87 -> "249.87", 1 in a percent format ->
-"100%", 387664.6 in a 0.00 format -> "387664.60". A double with more than the 15 significant digits Excel shows (0.1+0.2) is float noise and reported.
+"100%", 387664.6 in a 0.00 format -> "387664.60".
+A double with more than the 15 significant digits Excel shows (0.1+0.2) is float noise and reported.
 """
 import datetime
 import re

@@ -548,6 +548,8 @@ BROKEN = {
                                        ["第19行", "列名“实际完成直”不认识", "'实际完成直' is not one the importer knows"]),
     "a typo in an amount heading": (lambda t: t.replace("\t全年执行数\t", "\t全年执行敉\t"),
                                     ["第12行", "项目资金的列名“全年执行敉”不认识", "'全年执行敉' is not one the importer knows"]),
+    "a copy cut short before 总分": (lambda t: "\n".join(line for line in t.split("\n") if not line.startswith("总分")),
+                                   ["第19行", "绩效指标后面没有找到“总分”行", "No 总分 row after the indicators"]),
     "no 三级指标 heading": (lambda t: t.replace("\t三级指标\t", "\t指标名称\t"), ["没有找到“三级指标”表头", "no 三级指标"]),
 }
 
