@@ -21,9 +21,9 @@ from . import spec
 from .document import Cell, Document, Form, ImportFailed, Origin, Problem
 
 EXCEL_DIGITS = 15  # Excel shows at most 15 significant digits
-# A fixed-decimals format (0.00, #,##0.00): 387664.6 reads 387664.60 (元 with 角分). The thousands separator is left
-# out of the text: an amount is its digits.
-FIXED_DECIMALS = re.compile(r"[#,]*0\.(0+)")
+# The decimals of a fixed format (0.00, #,##0.00, 0.00%, "¥"#,##0.00_)): 387664.6 reads 387664.60 (元 with 角分).
+# The thousands separator is left out of the text: an amount is its digits.
+FIXED_DECIMALS = re.compile(r"0\.(0+)")
 
 
 def plain(number):
@@ -43,7 +43,7 @@ def number_text(value, number_format):
     if percent:
         exact *= 100
     text = plain(exact)
-    fixed = FIXED_DECIMALS.fullmatch((number_format or "").removesuffix("%"))
+    fixed = FIXED_DECIMALS.search((number_format or "").split(";")[0])  # the format of positive numbers
     shown = len(text.partition(".")[2])
     if fixed and shown < len(fixed[1]):  # only padded: a cell holding more digits than it shows keeps them all
         text = format(exact.quantize(Decimal(1).scaleb(-len(fixed[1]))), "f")
