@@ -641,3 +641,48 @@ def test_any_edit_of_the_text_copy_is_imported_or_reported(tmp_path, edits):
         assert sorted(p.name for p in folder.iterdir()) == ["departments.csv", "document.txt"]  # nothing written
     else:
         assert [p.name for p in folder.glob("*/self_evaluations.csv")] == ["self_evaluations.csv"]
+
+
+# ---------------------------------------------------------------------------
+# A hidden-set check: the eight 2019 funds, five planted inconsistencies, one published blank
+# ---------------------------------------------------------------------------
+
+EIGHT_FUNDS = ROOT / "tests" / "fixtures" / "selfeval" / "eight-funds-2019" / \
+    "shifeng-minzheng-2019-selfeval-eight-funds.txt"
+PLANTED = {  # 项目名称 -> (检查项, 实际值): each planted once in the document, by hand
+    "残疾人两项补贴": ("得分不超过分值", "第5行“补贴标准” 得分11＞分值10"),
+    "农村低保金": ("指标得分＋预算执行得分＝总得分", "99.95"),  # printed 98.95
+    "区划地名工作经费": ("执行率＝全年执行数÷全年预算数", "第1行“年度资金总额” 表上95%，计算得90%"),
+    "惠民资金": ("分值合计为100", "95"),
+    "城乡医疗救助": ("未达目标不得满分", "第3行“低保对象资助参保率”：目标100%，实际90%，得满分10"),
+}
+
+
+def test_eight_funds_imported_and_built_flag_exactly_the_planted_inconsistencies(capsys, data_2019, tmp_path):
+    code, out, err = run(capsys, EIGHT_FUNDS, data_2019)
+    assert code == 0, err
+    assert "8 个项目，54 条指标" in out
+    source = tmp_path / "source"
+    shutil.copy(ROOT / "source" / "2019" / "shifeng-minzheng.txt", source / "2019" / "shifeng-minzheng.txt")
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "build_db.py", "--data", str(data_2019), "--site", str(site), "--source",
+                             str(source)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    budget = sqlite3.connect(site / "budget.db")
+    evaluations = budget.execute("select e.项目名称, f.专项名称, e.填报状态, e.得分_原文 from self_evaluations e "
+                                 "left join special_funds f on f.id = e.专项_id order by e.序号").fetchall()
+    assert [(name, fund) for name, fund, _, _ in evaluations] == [(name, name) for name in (
+        "残疾人两项补贴", "城市低保金", "农村低保金", "高龄老人补贴等惠民扩面提标资金", "区划地名工作经费", "惠民资金",
+        "居家和社区养老改革试点配套资金", "城乡医疗救助")]
+    assert [(name, status) for name, _, status, _ in evaluations if status != "已填报"] == [
+        ("居家和社区养老改革试点配套资金", "未填报")]
+    assert budget.execute("select count(*) from self_evaluation_indicators where 指标_id is null").fetchone() == (0,)
+    failed = budget.execute("select e.项目名称, c.检查项, c.实际值 from data_checks c join self_evaluations e "
+                            "on e.id = c.对象_id where c.对象表 = 'self_evaluations' and c.结果 != '一致'").fetchall()
+    assert sorted(failed) == sorted((name, *check) for name, check in PLANTED.items())
+    blank = budget.execute("select count(*) from data_checks c join self_evaluations e on e.id = c.对象_id "
+                           "where e.填报状态 = '未填报' and c.对象表 = 'self_evaluations'").fetchone()
+    assert blank == (2,)  # only the two link rows, both passing
+    spent = budget.execute("select 全年执行数_原文, 全年执行数_分 from self_evaluation_amounts a join self_evaluations e "
+                           "on e.id = a.自评_id where e.项目名称 = '城市低保金' and a.顺序 = 1").fetchone()
+    assert spent == ("648123.45", 64_812_345)  # 元 with 角分, exact in 分
