@@ -85,10 +85,19 @@ def read_evaluation(blocks, tokens, before, start, end, problems):
     if targets_at is None:  # a label cut by a PDF's page break (年度总体目|标): the part starts before its headings
         heading = find(tokens, funding_at, indicators_at, lambda k: k in spec.EXPECTED or k in spec.ACHIEVED)
         targets_at = heading - 1 if heading is not None else None
+    read = set()
     for i in range(start, funding_at):
         column = spec.FIELDS.get(tokens[i].key)
         if column and column not in evaluation.fields and i + 1 < funding_at:
             evaluation.fields[column] = tokens[i + 1].text
+            read |= {i, i + 1}
+    # a header label with a typo (主官部门) would lose the label's cell beside it without a word
+    unknown = [tokens[i] for i in range(start, funding_at) if i not in read and tokens[i].key]
+    lacking = [name for name in ("主管部门", "实施单位") if name not in evaluation.fields]
+    if unknown and lacking:
+        problems.append(Problem(unknown[0].origin, f"表头没有“{'”“'.join(lacking)}”，却有不认识的“{unknown[0].text}”："
+                                "栏目名可能写错了。请按原件核对。", f"The header has no {', '.join(lacking)} but an unknown "
+                                f"'{unknown[0].text}': a label may be misspelt. Check it against the document."))
     unit = funding_unit(tokens[funding_at].key) or unit_line(tokens, before, start)
     if unit is None:
         problems.append(Problem(tokens[funding_at].origin, "项目资金没有写单位：标签应为“项目资金（万元）”或“项目资金（元）”，"

@@ -550,6 +550,8 @@ BROKEN = {
                                     ["第12行", "项目资金的列名“全年执行敉”不认识", "'全年执行敉' is not one the importer knows"]),
     "a copy cut short before 总分": (lambda t: "\n".join(line for line in t.split("\n") if not line.startswith("总分")),
                                    ["第19行", "绩效指标后面没有找到“总分”行", "No 总分 row after the indicators"]),
+    "a typo in a header label": (lambda t: t.replace("主管部门\t", "主官部门\t"),
+                                 ["第11行", "表头没有“主管部门”，却有不认识的“主官部门”", "unknown '主官部门'"]),
     "no 三级指标 heading": (lambda t: t.replace("\t三级指标\t", "\t指标名称\t"), ["没有找到“三级指标”表头", "no 三级指标"]),
 }
 
