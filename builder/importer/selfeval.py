@@ -352,7 +352,9 @@ def read_total(blocks, tokens, at, end, mode, columns, evaluation, problems):
         row = blocks[total.block].matrix()[total.row]
         by_column = {column: text(row[col]) for col, column in columns.items() if col < len(row)
                      and row[col] is not total.cell}
-        if "分值" in by_column and "得分" in by_column:
+        # a PDF row whose ruling the reader could not see gives its cells one column each, left to right: read them
+        # in order (below) when the 分值 and 得分 columns are empty and the row has text
+        if "分值" in by_column and "得分" in by_column and (by_column["分值"].strip() or by_column["得分"].strip()):
             last = max(col for col, column in columns.items() if column == "得分")
             after = []
             for cell in row[last + 1:]:

@@ -688,3 +688,25 @@ def test_eight_funds_imported_and_built_flag_exactly_the_planted_inconsistencies
     spent = budget.execute("select 全年执行数_原文, 全年执行数_分 from self_evaluation_amounts a join self_evaluations e "
                            "on e.id = a.自评_id where e.项目名称 = '城市低保金' and a.顺序 = 1").fetchone()
     assert spent == ("648123.45", 64_812_345)  # 元 with 角分, exact in 分
+
+
+def test_the_eight_funds_read_alike_from_the_text_the_web_page_and_its_pdf(capsys, data_2019, tmp_path):
+    """The same forms as a saved page (site tables around them) and that page printed to PDF (tables broken across
+    pages; the last form's 总分 row printed without the ruling that spans it) give the text copy's rows."""
+    page = EIGHT_FUNDS.with_suffix(".html")
+    printed = tmp_path / "printed" / "自评表.pdf"
+    printed.parent.mkdir()
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={printed}", page.as_uri()], capture_output=True, timeout=120, check=True)
+    found = {}
+    for document in (EIGHT_FUNDS, page, printed):
+        data = tmp_path / document.suffix.lstrip(".") / "data"
+        shutil.copytree(data_2019, data)
+        code, out, err = run(capsys, document, data)
+        assert code == 0, err
+        found[document.suffix] = {name: [{k: v for k, v in row.items() if k != "原始文件"}
+                                         for row in rows(data / "2019" / name)] for name in FILES}
+    assert found[".html"] == found[".txt"]
+    assert found[".pdf"] == found[".txt"]
+    last = found[".pdf"]["self_evaluations.csv"][-1]
+    assert (last["项目名称"], last["总分"], last["得分"], last["评价等级"]) == ("城乡医疗救助", "100", "99.9", "优")
