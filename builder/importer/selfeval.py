@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from . import selfeval_spec as spec
 from .document import ImportFailed, Origin, Problem
 from .selfeval_rows import (align_texts, carried_down, mode_of, placed_headings, placed_rows, ragged_rows, text,
-                             unknown_headings)
+                             misplaced, unknown_headings)
 from .standard import check_amount, find, stream, unit_line
 from .standard_spec import TITLE as TARGETS_TITLE, YEAR_IN_TITLE, YEAR_LINE
 
@@ -160,6 +160,7 @@ def read_amounts(blocks, tokens, at, end, unit, evaluation, problems):
         for column in spec.MONEY:
             if values.get(column) is not None:
                 check_amount(AmountCell(values[column]), unit, problems)
+                misplaced(values[column], column, problems)
         order += 1
         evaluation.amounts.append([str(order), label.text] + [text(values.get(column)) for column in
                                                               spec.COLUMNS["self_evaluation_amounts.csv"][5:]])

@@ -8,6 +8,8 @@
 
 Whatever the way, a heading the importer does not know stops the import (unknown_headings).
 """
+from ..amounts import NOT_APPLICABLE
+from ..results import is_template
 from . import selfeval_spec as spec
 from .document import Problem
 from .selfeval_spec import column_of
@@ -118,3 +120,14 @@ def unknown_headings(part, heading_cells, problems):
                                     f"The {part} column heading '{cell.text}' is not one the importer knows, so the "
                                     "column would be lost. Check it against the document "
                                     f"({usual.replace('、', ', ')} …)."))
+
+
+def misplaced(cell, column, problems):
+    """An amount cell holding words without a digit (其他资金 under 全年执行数) means the row's cells slid: a copy
+    with one cell per line that lost its empty cells. Stop rather than write them under the wrong headings."""
+    key = spec.key(cell.text)
+    if key and not any(ch.isdigit() for ch in key) and key not in NOT_APPLICABLE and not is_template(cell.text):
+        problems.append(Problem(cell.origin, f"项目资金“{column}”一栏是“{cell.text}”，不是金额：这一行的格子可能错位了"
+                                "（每格一行的复制件丢了空格子？）。请按原件核对。", f"The 项目资金 cell under {column} reads "
+                                f"'{cell.text}', not an amount: the row's cells may have slid (a copy with one cell per "
+                                "line that lost its empty cells?). Check it against the document."))

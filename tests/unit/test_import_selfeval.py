@@ -552,6 +552,9 @@ BROKEN = {
                                    ["第19行", "绩效指标后面没有找到“总分”行", "No 总分 row after the indicators"]),
     "a typo in a header label": (lambda t: t.replace("主管部门\t", "主官部门\t"),
                                  ["第11行", "表头没有“主管部门”，却有不认识的“主官部门”", "unknown '主官部门'"]),
+    "one cell per line without the empty cells": (
+        lambda t: "\n".join(line for line in one_cell_per_line(t).split("\n") if line.strip()),
+        ["行：项目资金“", "不是金额：这一行的格子可能错位了", "not an amount: the row's cells may have slid"]),
     "no 三级指标 heading": (lambda t: t.replace("\t三级指标\t", "\t指标名称\t"), ["没有找到“三级指标”表头", "no 三级指标"]),
 }
 
