@@ -129,5 +129,5 @@ def misplaced(cell, column, problems):
     if key and not any(ch.isdigit() for ch in key) and key not in NOT_APPLICABLE and not is_template(cell.text):
         problems.append(Problem(cell.origin, f"项目资金“{column}”一栏是“{cell.text}”，不是金额：这一行的格子可能错位了"
                                 "（每格一行的复制件丢了空格子？）。请按原件核对。", f"The 项目资金 cell under {column} reads "
-                                f"'{cell.text}', not an amount: the row's cells may have slid (a copy with one cell per "
-                                "line that lost its empty cells?). Check it against the document."))
+                                f"'{cell.text}', not an amount: the row's cells may have slid (a copy with one cell "
+                                "per line that lost its empty cells?). Check it against the document."))
