@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from . import selfeval_spec as spec
 from .document import ImportFailed, Origin, Problem
-from .selfeval_rows import align_texts, carried_down, mode_of, placed_headings, placed_rows, ragged_rows, text
+from .selfeval_rows import (align_texts, carried_down, mode_of, placed_headings, placed_rows, ragged_rows, text,
+                             misplaced, unknown_headings)
 from .standard import check_amount, find, stream, unit_line
 from .standard_spec import TITLE as TARGETS_TITLE, YEAR_IN_TITLE, YEAR_LINE
 
@@ -84,10 +85,19 @@ def read_evaluation(blocks, tokens, before, start, end, problems):
     if targets_at is None:  # a label cut by a PDF's page break (年度总体目|标): the part starts before its headings
         heading = find(tokens, funding_at, indicators_at, lambda k: k in spec.EXPECTED or k in spec.ACHIEVED)
         targets_at = heading - 1 if heading is not None else None
+    read = set()
     for i in range(start, funding_at):
         column = spec.FIELDS.get(tokens[i].key)
         if column and column not in evaluation.fields and i + 1 < funding_at:
             evaluation.fields[column] = tokens[i + 1].text
+            read |= {i, i + 1}
+    # a header label with a typo (主官部门) would lose the label's cell beside it without a word
+    unknown = [tokens[i] for i in range(start, funding_at) if i not in read and tokens[i].key]
+    lacking = [name for name in ("主管部门", "实施单位") if name not in evaluation.fields]
+    if unknown and lacking:
+        problems.append(Problem(unknown[0].origin, f"表头没有“{'”“'.join(lacking)}”，却有不认识的“{unknown[0].text}”："
+                                "栏目名可能写错了。请按原件核对。", f"The header has no {', '.join(lacking)} but an unknown "
+                                f"'{unknown[0].text}': a label may be misspelt. Check it against the document."))
     unit = funding_unit(tokens[funding_at].key) or unit_line(tokens, before, start)
     if unit is None:
         problems.append(Problem(tokens[funding_at].origin, "项目资金没有写单位：标签应为“项目资金（万元）”或“项目资金（元）”，"
@@ -123,6 +133,7 @@ def read_amounts(blocks, tokens, at, end, unit, evaluation, problems):
         if heading_row is None:
             return no_headings(tokens[at], problems)
         headings = placed_headings(rows[heading_row][2], spec.AMOUNT_HEADINGS)
+        unknown_headings("项目资金", [c for c in rows[heading_row][2][min(headings):] if c is not None], problems)
         funding_cell = tokens[at].cell
         body = []
         for b, r, row in rows[heading_row + 1:]:
@@ -149,6 +160,7 @@ def read_amounts(blocks, tokens, at, end, unit, evaluation, problems):
         for column in spec.MONEY:
             if values.get(column) is not None:
                 check_amount(AmountCell(values[column]), unit, problems)
+                misplaced(values[column], column, problems)
         order += 1
         evaluation.amounts.append([str(order), label.text] + [text(values.get(column)) for column in
                                                               spec.COLUMNS["self_evaluation_amounts.csv"][5:]])
@@ -173,6 +185,8 @@ def ragged_amounts(tokens, at, end, mode, problems):
     last = max((n for n, t in enumerate(part) if spec.column_of(spec.AMOUNT_HEADINGS, t.key)), default=None)
     if last is None:
         return None
+    first = next(n for n, t in enumerate(part) if spec.column_of(spec.AMOUNT_HEADINGS, t.key))
+    unknown_headings("项目资金", part[first:last + 1], problems)
     headings = [spec.column_of(spec.AMOUNT_HEADINGS, t.key) for t in part[:last + 1]]
     headings = [column for column in headings if column]
     width = 1 + len(headings)
@@ -260,10 +274,12 @@ def read_indicators(blocks, tokens, at, end, evaluation, problems):
                                 "Found 绩效指标 but no 三级指标 column header."))
         return
     if mode == "placed":
+        unknown_headings("绩效指标", [c for c in cells[header_at] if c is not None], problems)
         columns = placed_headings(cells[header_at], spec.INDICATOR_HEADINGS)
         body = carried_down(cells[header_at + 1:], columns)
     else:
-        header, body = found
+        header, body, header_tokens = found
+        unknown_headings("绩效指标", header_tokens, problems)
         columns = {n: spec.column_of(spec.INDICATOR_HEADINGS, t) for n, t in enumerate(header)}
         columns = {n: c for n, c in columns.items() if c}
         cut = next((n for n, row in enumerate(body) if ends_form(row)), len(body))
@@ -281,27 +297,29 @@ def read_indicators(blocks, tokens, at, end, evaluation, problems):
         evaluation.indicators.append(dict(values, 顺序=str(order)))
     if not evaluation.indicators:
         problems.append(Problem(tokens[at].origin, "绩效指标表中没有指标行。", "The 绩效指标 table has no indicator rows."))
-    read_total(blocks, tokens, at, end, mode, columns, evaluation)
+    read_total(blocks, tokens, at, end, mode, columns, evaluation, problems)
 
 
 def ragged_header(tokens, at, end, mode):
-    """(headings from 一级指标 on, body rows as texts) of a text copy, or None without a 三级指标 heading. A line
-    per row: the line with 三级指标 and the lines after it. One cell per line: the headings are the run of heading
-    cells; the rows are cut from the cells after them (cut_lines)."""
+    """(headings from 一级指标 on, body rows as texts, the heading tokens) of a text copy, or None without a
+    三级指标 heading. A line per row: the line with 三级指标 and the lines after it. One cell per line: the headings
+    are the run of heading cells; the rows are cut from the cells after them (cut_lines)."""
     part = tokens[at:end]
     if not any(t.key == "三级指标" for t in part):
         return None
     if mode == "ragged":
-        rows = [[t.text for t in row] for row in ragged_rows(tokens, at, end)]
+        token_rows = ragged_rows(tokens, at, end)
+        rows = [[t.text for t in row] for row in token_rows]
         header_at = next(n for n, row in enumerate(rows) if any(spec.key(t) == "三级指标" for t in row))
         header = rows[header_at]
         tops = [n for n, t in enumerate(header) if spec.key(t) == spec.TOP_HEADER]
-        return (header[tops[0]:] if tops else [""] + header), rows[header_at + 1:]
+        return (header[tops[0]:] if tops else [""] + header), rows[header_at + 1:], token_rows[header_at]
     last = max(n for n, t in enumerate(part) if spec.column_of(spec.INDICATOR_HEADINGS, t.key))
+    first = next(n for n, t in enumerate(part) if spec.column_of(spec.INDICATOR_HEADINGS, t.key))
     header = [t.text for t in part[:last + 1] if spec.column_of(spec.INDICATOR_HEADINGS, t.key)]
     if spec.key(header[0]) != spec.TOP_HEADER:
         header = [""] + header
-    return header, cut_lines(part[last + 1:], len(header))
+    return header, cut_lines(part[last + 1:], len(header)), part[first:last + 1]
 
 
 def cut_lines(cells, width):
@@ -320,18 +338,24 @@ def cut_lines(cells, width):
     return rows
 
 
-def read_total(blocks, tokens, at, end, mode, columns, evaluation):
-    """总分 row: the printed total points, the total score and the grade (a 评价等级 label before it is passed)."""
+def read_total(blocks, tokens, at, end, mode, columns, evaluation, problems):
+    """总分 row: the printed total points, the total score and the grade (a 评价等级 label before it is passed).
+    Every form ends its indicators with it: without it the copy was cut short (a blank score would read 未填报)."""
     total_at = find(tokens, at, end, lambda k: k in spec.TOTAL)
     evaluation.fields.setdefault("总分", "")
     if total_at is None:
+        problems.append(Problem(tokens[at].origin, "绩效指标后面没有找到“总分”行：表格在这里断了，文件可能不完整（网页是否复制全了）。"
+                                "请按原件补全后再导入。", "No 总分 row after the indicators: the table stops here, so the "
+                                "document (or the copy of the page) may be incomplete. Complete it from the original."))
         return
     total = tokens[total_at]
     if mode == "placed":
         row = blocks[total.block].matrix()[total.row]
         by_column = {column: text(row[col]) for col, column in columns.items() if col < len(row)
                      and row[col] is not total.cell}
-        if "分值" in by_column and "得分" in by_column:
+        # a PDF row whose ruling the reader could not see gives its cells one column each, left to right: read them
+        # in order (below) when the 分值 and 得分 columns are empty and the row has text
+        if "分值" in by_column and "得分" in by_column and (by_column["分值"].strip() or by_column["得分"].strip()):
             last = max(col for col, column in columns.items() if column == "得分")
             after = []
             for cell in row[last + 1:]:

@@ -6,8 +6,12 @@ The filing, the numbering and the all-or-nothing writing are those of the target
 continues after the self-evaluations the department already has that year (its own numbering, independent of
 projects.csv and form 1); the same document again needs --force and replaces its rows.
 """
+import csv
+import io
+from pathlib import Path
+
 from . import selfeval_spec as spec
-from .document import ImportFailed
+from .document import ImportFailed, Problem
 from .identity import read_departments
 from .standard_import import department_of, file_document, title_lines, year_of
 
@@ -33,6 +37,8 @@ def import_selfeval(path, evaluations, blocks, data_dir, source_dir, force=False
     departments = read_departments(data_dir)
     department = department_of(evaluations, departments, title_lines(blocks), str(path), problems, field="主管部门")
     year = year_of(evaluations, str(path), problems)
+    if not problems:
+        check_year(evaluations, year, department["部门"], data_dir, problems)
     if problems:
         raise ImportFailed(problems)
     files = {name: spec.COLUMNS[name] for name in spec.FILES}
@@ -40,3 +46,41 @@ def import_selfeval(path, evaluations, blocks, data_dir, source_dir, force=False
                             lambda document, numbers: draft(evaluations, year, department["部门"], document, numbers),
                             files)
     return year, department["部门"], len(evaluations), sum(len(e.indicators) for e in evaluations), written
+
+
+# The department's targets in data/: the file of each layout and its column naming the fund
+TARGETS = (("form1_special_funds.csv", "专项支出名称"), ("projects.csv", "项目名称"))
+
+
+def target_names(data_dir, department):
+    """{year: names of the department's funds and projects} over the years of data/."""
+    names = {}
+    for year_dir in sorted(Path(data_dir).iterdir()):
+        for file, column in TARGETS:
+            path = year_dir / file
+            if year_dir.is_dir() and path.is_file():
+                text = path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+                for row in csv.DictReader(io.StringIO(text)):
+                    if row.get("部门") == department:
+                        names.setdefault(year_dir.name, set()).add(row.get(column) or "")
+    return names
+
+
+def check_year(evaluations, year, department, data_dir, problems):
+    """A wrong year on the form (（2091年度） for 2019) would file the results under a year without their targets:
+    when the department has no targets in that year but its projects are funds of another year, stop and say so.
+    A year whose targets are not imported yet is refused too: import them first, then the results link to them."""
+    names = target_names(data_dir, department)
+    if year in names:
+        return
+    projects = [e.fields.get("项目名称", "") for e in evaluations]
+    other = sorted(y for y, funds in names.items() if funds & set(projects))
+    if other:
+        problems.append(Problem(evaluations[0].origin,
+                                f"自评表上的年度是{year}年，但{department}没有{year}年的目标表；表上的项目"
+                                f"（{'、'.join(p for p in projects if any(p in names[y] for y in other))}）"
+                                f"是{'、'.join(other)}年的专项。"
+                                f"请核对表上的年度（如“（{other[-1]}年度）”）；年度无误时，请先导入{year}年的目标表。",
+                                f"The form says {year}, but {department} has no targets for {year}; its projects are "
+                                f"funds of {', '.join(other)}. Check the year on the form (e.g. （{other[-1]}年度）); if it is "
+                                f"right, import the {year} targets first."))

@@ -5,7 +5,13 @@
 - ragged (a text copy with a line per row): a merged cell is left out of the lines below it, so rows are aligned
   from the right (a copy keeps a row's empty cells after its last value) with the cells above carried down;
 - one cell per line ("lines"): rows are cut by the number of columns the headings give (selfeval.cut_lines).
+
+Whatever the way, a heading the importer does not know stops the import (unknown_headings).
 """
+from ..amounts import NOT_APPLICABLE
+from ..results import is_template
+from . import selfeval_spec as spec
+from .document import Problem
 from .selfeval_spec import column_of
 
 
@@ -89,3 +95,39 @@ def carried_down(rows, columns):
             above[col] = texts[col]
         out.append(texts)
     return out
+
+
+KNOWN = {  # part -> (its agreed headings, the usual ones named in the message)
+    "绩效指标": (spec.INDICATOR_HEADINGS, "一级指标、二级指标、三级指标、年度指标值、实际完成值、分值、得分、偏差原因分析及改进措施"),
+    "项目资金": (spec.AMOUNT_HEADINGS, "年初预算数、全年预算数、全年执行数、分值、执行率、得分"),
+}
+
+
+def unknown_headings(part, heading_cells, problems):
+    """A column heading of the 项目资金 block or the indicator table that names no agreed column (a typo such as
+    实际完成直) would lose its whole column without a word: stop and name it. The part's own label (绩效指标) beside
+    the headings is not a heading."""
+    names, usual = KNOWN[part]
+    seen = set()
+    for cell in heading_cells:
+        label = spec.key(cell.text)
+        if id(cell) in seen:
+            continue  # a merged heading, met once per column it spans
+        seen.add(id(cell))
+        if label and label != spec.INDICATORS and not spec.column_of(names, cell.text):
+            problems.append(Problem(cell.origin, f"{part}的列名“{cell.text}”不认识，这一列会丢失。"
+                                    f"请按原件核对列名（应为{usual}等）。",
+                                    f"The {part} column heading '{cell.text}' is not one the importer knows, so the "
+                                    "column would be lost. Check it against the document "
+                                    f"({usual.replace('、', ', ')} …)."))
+
+
+def misplaced(cell, column, problems):
+    """An amount cell holding words without a digit (其他资金 under 全年执行数) means the row's cells slid: a copy
+    with one cell per line that lost its empty cells. Stop rather than write them under the wrong headings."""
+    key = spec.key(cell.text)
+    if key and not any(ch.isdigit() for ch in key) and key not in NOT_APPLICABLE and not is_template(cell.text):
+        problems.append(Problem(cell.origin, f"项目资金“{column}”一栏是“{cell.text}”，不是金额：这一行的格子可能错位了"
+                                "（每格一行的复制件丢了空格子？）。请按原件核对。", f"The 项目资金 cell under {column} reads "
+                                f"'{cell.text}', not an amount: the row's cells may have slid (a copy with one cell "
+                                "per line that lost its empty cells?). Check it against the document."))

@@ -5,9 +5,11 @@ form 3 its grid of labels and values. Merged cells give the spans; a data cell m
 (a fund name over its expenditure directions) belongs to each of them.
 
 Numbers become the text a person reads in Excel: 90.0 -> "90", 249.87 -> "249.87", 1 in a percent format ->
-"100%". A double with more than the 15 significant digits Excel shows (0.1+0.2) is float noise and reported.
+"100%", 387664.6 in a 0.00 format -> "387664.60".
+A double with more than the 15 significant digits Excel shows (0.1+0.2) is float noise and reported.
 """
 import datetime
+import re
 import warnings
 from decimal import Decimal
 
@@ -19,6 +21,9 @@ from . import spec
 from .document import Cell, Document, Form, ImportFailed, Origin, Problem
 
 EXCEL_DIGITS = 15  # Excel shows at most 15 significant digits
+# The decimals of a fixed format (0.00, #,##0.00, 0.00%, "¥"#,##0.00_)): 387664.6 reads 387664.60 (元 with 角分).
+# The thousands separator is left out of the text: an amount is its digits.
+FIXED_DECIMALS = re.compile(r"0\.(0+)")
 
 
 def plain(number):
@@ -34,9 +39,15 @@ def number_text(value, number_format):
         return None, (f"数值 {repr(value)} 有浮点误差（多于 Excel 显示的15位有效数字）。请把单元格改为文本格式，按表上的数字重新填写。",
                       f"The number {repr(value)} carries float noise (more than the 15 significant digits Excel "
                       "shows). Format the cell as Text and type the number as on the form.")
-    if "%" in (number_format or ""):
-        return plain(exact * 100) + "%", None
-    return plain(exact), None
+    percent = "%" in (number_format or "")
+    if percent:
+        exact *= 100
+    text = plain(exact)
+    fixed = FIXED_DECIMALS.search((number_format or "").split(";")[0])  # the format of positive numbers
+    shown = len(text.partition(".")[2])
+    if fixed and shown < len(fixed[1]):  # only padded: a cell holding more digits than it shows keeps them all
+        text = format(exact.quantize(Decimal(1).scaleb(-len(fixed[1]))), "f")
+    return text + ("%" if percent else ""), None
 
 
 def cell_text(cell):

@@ -465,6 +465,8 @@ def test_command_line_and_make_target(tmp_path, data):
 @pytest.mark.parametrize("value, number_format, text", [
     (90.0, "General", "90"), (249.87, "General", "249.87"), (1266.87, "0.00", "1266.87"), (3, "General", "3"),
     (1e-05, "General", "0.00001"), (1e16, "General", "10000000000000000"), (0.95, "0%", "95%"), (1, "0%", "100%"),
+    (387664.6, "0.00", "387664.60"), (600000, "#,##0.00", "600000.00"), (0.982, "0.00%", "98.20%"),
+    (1.2345, "0.00", "1.2345"),
     (0.075, "0.0%", "7.5%")])
 def test_numbers_read_as_a_person_reads_them(value, number_format, text):
     assert number_text(value, number_format) == (text, None)

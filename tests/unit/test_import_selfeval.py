@@ -485,6 +485,37 @@ def test_a_self_evaluation_of_the_2019_funds_imports_beside_2019(capsys, data_20
     assert spent == ("58.5", 58_500_000)  # 58.5 万元, exact in 分
 
 
+def test_a_wrong_year_on_the_form_is_refused_naming_the_year_of_its_funds(capsys, data_2019, tmp_path):
+    """（2091年度） typed for 2019: 石峰区民政局 has no 2091 targets and 残疾人两项补贴 is a 2019 fund."""
+    path = tmp_path / "incoming" / "自评表.docx"
+    path.parent.mkdir()
+    write_docx(path, [shifeng_rows("残疾人两项补贴", "90", "90", "10", "98")], year="2091")
+    before = snapshot(tmp_path)
+    code, out, err = run(capsys, path, data_2019)
+    assert code == 1 and "导入失败" in err and "自评表.docx" in err
+    assert "自评表上的年度是2091年，但石峰区民政局没有2091年的目标表；表上的项目（残疾人两项补贴）是2019年的专项" in err
+    assert "The form says 2091, but 石峰区民政局 has no targets for 2091; its projects are funds of 2019" in err
+    assert snapshot(tmp_path) == before
+    assert not (data_2019 / "2091").exists()
+
+
+def test_a_folder_with_a_new_years_self_evaluation_before_its_targets_imports_both(capsys, data_2019, tmp_path):
+    """The self-evaluation's name sorts first; refused for want of the 2020 targets, it is tried again after them."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    selfeval = ROOT / "tests" / "fixtures" / "selfeval" / "source" / "2019" / "shifeng-minzheng" / \
+        "shifeng-minzheng-2019-selfeval.txt"
+    (folder / "1-自评表.txt").write_text(selfeval.read_text(encoding="utf-8").replace("2019", "2020"), encoding="utf-8")
+    targets = (ROOT / "source" / "2019" / "shifeng-minzheng.txt").read_text(encoding="utf-8")
+    (folder / "2-目标表.txt").write_text(targets.replace("2019", "2020"), encoding="utf-8")
+    code, out, err = run(capsys, folder, data_2019)
+    assert code == 0, out + err
+    assert "1-自评表.txt\t项目支出绩效自评表\t2020\t石峰区民政局\t2\t14" in out
+    assert "导入 2 个，未导入 0 个" in out
+    assert table(data_2019 / "2020" / "self_evaluations.csv", "年度", "序号", "项目名称") == [
+        ("2020", "1", "残疾人两项补贴"), ("2020", "2", "城市低保金")]
+
+
 def test_the_2019_fixture_text_imports_to_the_data_models_2019_reference(capsys, data_2019, tmp_path):
     """The data-model helper's own 2019 fixture (two funds, copied by hand from its text document) is what the
     importer drafts from that document."""
@@ -513,8 +544,39 @@ BROKEN = {
     "a department-wide self-evaluation": (lambda t: "部门整体支出绩效自评表\n（2031年度）\n部门名称\t示例区交通运输局\n"
                                           "年度主要任务\t任务名称\t主要内容\n",
                                           ["读到“部门整体支出绩效自评表”", "没有找到“项目名称”", "Only the 项目支出绩效自评表"]),
+    "a typo in an indicator heading": (lambda t: t.replace("\t实际完成值\t", "\t实际完成直\t"),
+                                       ["第19行", "列名“实际完成直”不认识", "'实际完成直' is not one the importer knows"]),
+    "a typo in an amount heading": (lambda t: t.replace("\t全年执行数\t", "\t全年执行敉\t"),
+                                    ["第12行", "项目资金的列名“全年执行敉”不认识", "'全年执行敉' is not one the importer knows"]),
+    "a copy cut short before 总分": (lambda t: "\n".join(line for line in t.split("\n") if not line.startswith("总分")),
+                                   ["第19行", "绩效指标后面没有找到“总分”行", "No 总分 row after the indicators"]),
+    "a typo in a header label": (lambda t: t.replace("主管部门\t", "主官部门\t"),
+                                 ["第11行", "表头没有“主管部门”，却有不认识的“主官部门”", "unknown '主官部门'"]),
+    "one cell per line without the empty cells": (
+        lambda t: "\n".join(line for line in one_cell_per_line(t).split("\n") if line.strip()),
+        ["行：项目资金“", "不是金额：这一行的格子可能错位了", "not an amount: the row's cells may have slid"]),
     "no 三级指标 heading": (lambda t: t.replace("\t三级指标\t", "\t指标名称\t"), ["没有找到“三级指标”表头", "no 三级指标"]),
 }
+
+
+@pytest.mark.parametrize("heading, typo, cell", [("全年执行数", "全年执行敉", "F"), ("实际完成值", "实际完成直", "")])
+def test_a_typo_in_a_column_heading_of_a_workbook_stops_the_import_naming_its_cell(capsys, data, tmp_path, heading,
+                                                                                   typo, cell):
+    """A heading nobody knows would lose its whole column (91.48 万元 spent, every actual value) without a word."""
+    book = openpyxl.load_workbook(SAMPLES / "shili-jiaotong-2031-selfeval.xlsx")
+    changed = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value == heading]
+    assert changed
+    for c in changed:
+        c.value = typo
+    bad = tmp_path / "incoming" / "download.xlsx"
+    bad.parent.mkdir()
+    book.save(bad)
+    before = snapshot(tmp_path)
+    code, out, err = run(capsys, bad, data)
+    assert code == 1 and "导入失败" in err and "Import failed" in err
+    assert f"列名“{typo}”不认识" in err and f"'{typo}' is not one the importer knows" in err
+    assert f"!{changed[0].coordinate}" in err and changed[0].coordinate.startswith(cell)
+    assert snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("change, expected", BROKEN.values(), ids=BROKEN.keys())
@@ -584,3 +646,70 @@ def test_any_edit_of_the_text_copy_is_imported_or_reported(tmp_path, edits):
         assert sorted(p.name for p in folder.iterdir()) == ["departments.csv", "document.txt"]  # nothing written
     else:
         assert [p.name for p in folder.glob("*/self_evaluations.csv")] == ["self_evaluations.csv"]
+
+
+# ---------------------------------------------------------------------------
+# A hidden-set check: the eight 2019 funds, five planted inconsistencies, one published blank
+# ---------------------------------------------------------------------------
+
+EIGHT_FUNDS = ROOT / "tests" / "fixtures" / "selfeval" / "eight-funds-2019" / \
+    "shifeng-minzheng-2019-selfeval-eight-funds.txt"
+PLANTED = {  # 项目名称 -> (检查项, 实际值): each planted once in the document, by hand
+    "残疾人两项补贴": ("得分不超过分值", "第5行“补贴标准” 得分11＞分值10"),
+    "农村低保金": ("指标得分＋预算执行得分＝总得分", "99.95"),  # printed 98.95
+    "区划地名工作经费": ("执行率＝全年执行数÷全年预算数", "第1行“年度资金总额” 表上95%，计算得90%"),
+    "惠民资金": ("分值合计为100", "95"),
+    "城乡医疗救助": ("未达目标不得满分", "第3行“低保对象资助参保率”：目标100%，实际90%，得满分10"),
+}
+
+
+def test_eight_funds_imported_and_built_flag_exactly_the_planted_inconsistencies(capsys, data_2019, tmp_path):
+    code, out, err = run(capsys, EIGHT_FUNDS, data_2019)
+    assert code == 0, err
+    assert "8 个项目，54 条指标" in out
+    source = tmp_path / "source"
+    shutil.copy(ROOT / "source" / "2019" / "shifeng-minzheng.txt", source / "2019" / "shifeng-minzheng.txt")
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "build_db.py", "--data", str(data_2019), "--site", str(site), "--source",
+                             str(source)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    budget = sqlite3.connect(site / "budget.db")
+    evaluations = budget.execute("select e.项目名称, f.专项名称, e.填报状态, e.得分_原文 from self_evaluations e "
+                                 "left join special_funds f on f.id = e.专项_id order by e.序号").fetchall()
+    assert [(name, fund) for name, fund, _, _ in evaluations] == [(name, name) for name in (
+        "残疾人两项补贴", "城市低保金", "农村低保金", "高龄老人补贴等惠民扩面提标资金", "区划地名工作经费", "惠民资金",
+        "居家和社区养老改革试点配套资金", "城乡医疗救助")]
+    assert [(name, status) for name, _, status, _ in evaluations if status != "已填报"] == [
+        ("居家和社区养老改革试点配套资金", "未填报")]
+    assert budget.execute("select count(*) from self_evaluation_indicators where 指标_id is null").fetchone() == (0,)
+    failed = budget.execute("select e.项目名称, c.检查项, c.实际值 from data_checks c join self_evaluations e "
+                            "on e.id = c.对象_id where c.对象表 = 'self_evaluations' and c.结果 != '一致'").fetchall()
+    assert sorted(failed) == sorted((name, *check) for name, check in PLANTED.items())
+    blank = budget.execute("select count(*) from data_checks c join self_evaluations e on e.id = c.对象_id "
+                           "where e.填报状态 = '未填报' and c.对象表 = 'self_evaluations'").fetchone()
+    assert blank == (2,)  # only the two link rows, both passing
+    spent = budget.execute("select 全年执行数_原文, 全年执行数_分 from self_evaluation_amounts a join self_evaluations e "
+                           "on e.id = a.自评_id where e.项目名称 = '城市低保金' and a.顺序 = 1").fetchone()
+    assert spent == ("648123.45", 64_812_345)  # 元 with 角分, exact in 分
+
+
+def test_the_eight_funds_read_alike_from_the_text_the_web_page_and_its_pdf(capsys, data_2019, tmp_path):
+    """The same forms as a saved page (site tables around them) and that page printed to PDF (tables broken across
+    pages; the last form's 总分 row printed without the ruling that spans it) give the text copy's rows."""
+    page = EIGHT_FUNDS.with_suffix(".html")
+    printed = tmp_path / "printed" / "自评表.pdf"
+    printed.parent.mkdir()
+    subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={printed}", page.as_uri()], capture_output=True, timeout=120, check=True)
+    found = {}
+    for document in (EIGHT_FUNDS, page, printed):
+        data = tmp_path / document.suffix.lstrip(".") / "data"
+        shutil.copytree(data_2019, data)
+        code, out, err = run(capsys, document, data)
+        assert code == 0, err
+        found[document.suffix] = {name: [{k: v for k, v in row.items() if k != "原始文件"}
+                                         for row in rows(data / "2019" / name)] for name in FILES}
+    assert found[".html"] == found[".txt"]
+    assert found[".pdf"] == found[".txt"]
+    last = found[".pdf"]["self_evaluations.csv"][-1]
+    assert (last["项目名称"], last["总分"], last["得分"], last["评价等级"]) == ("城乡医疗救助", "100", "99.9", "优")

@@ -1,21 +1,17 @@
 """Workbooks into the grid: .xlsx (openpyxl) and old .xls (xlrd), one block per sheet, merged cells as spans.
 
-A number reads as Excel shows it: the existing rule of xlsx.number_text (no float noise, percent formats), and a
-fixed number of decimals kept when the cell's format has them (`0.00` shows 972000.5 as 972000.50).
+A number reads as Excel shows it: the rule of xlsx.number_text (no float noise, percent formats, the decimals a
+fixed format shows: `0.00` shows 972000.5 as 972000.50).
 """
 import io
-import re
 import warnings
 import zipfile
-from decimal import Decimal
 
 from ..document import ImportFailed, Origin, Problem
 from ..grid import Block, GridCell
 from ..document import sheet_ref
 from ..xlsx import cell_text, number_text
 from . import refused
-
-DECIMALS = re.compile(r"0\.(0+)")  # the decimals of a number format such as 0.00 or #,##0.00
 
 
 def zip_medium(raw, source):
@@ -30,14 +26,6 @@ def zip_medium(raw, source):
     raise refused(source, "这是一个压缩文件，但不是 Excel 工作簿（.xlsx）或 Word 文档（.docx）。请提供表格原件。",
                   "This is a zip file, but neither an Excel workbook (.xlsx) nor a Word document (.docx). Give the "
                   "document itself.")
-
-
-def shown(text, number_format):
-    """The text with the decimals a fixed format shows (only for plain numbers)."""
-    decimals = DECIMALS.search(number_format or "")
-    if text is None or not decimals or "%" in number_format or not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return text
-    return format(Decimal(text).quantize(Decimal(1).scaleb(-len(decimals[1]))), "f")
 
 
 def origin(source, sheet, row, col):
@@ -93,8 +81,6 @@ def read_xlsx_grid(path, source):
                 if problem:
                     problems.append(Problem(origin(source, sheet.title, cell.row - 1, cell.column - 1), *problem))
                     continue
-                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                    text = shown(text, cell.number_format)
                 texts[(cell.row - 1, cell.column - 1)] = text
         merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in sheet.merged_cells.ranges]
         block = sheet_block(sheet.title, texts, merges, source)
@@ -136,7 +122,7 @@ def read_xls_grid(raw, source):
                     if problem:
                         problems.append(Problem(origin(source, sheet.name, r, c), *problem))
                         continue
-                    texts[(r, c)] = shown(text, fmt)
+                    texts[(r, c)] = text
                 else:
                     problems.append(Problem(origin(source, sheet.name, r, c), "单元格是日期、逻辑值或错误值。请改为表上的文字。",
                                             "The cell holds a date, TRUE/FALSE or an error. Enter the form's text."))
