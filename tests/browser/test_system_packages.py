@@ -10,11 +10,12 @@ from conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "system-packages"
 # What make test needs, in the script's order: the browser and the CJK font, wrk (load tests), nginx (replicas
-# behind a proxy), curl (the /api examples are run as shown), nodejs and npm (npm ci installs axe-core, the WCAG checker).
-TEST_PACKAGES = "chromium fontconfig fonts-wqy-microhei wrk nginx-light curl nodejs npm"
+# behind a proxy), curl (the /api examples are run as shown), nodejs and npm (npm ci installs axe-core, the WCAG checker),
+# LibreOffice Calc (the importer tests write old .xls workbooks with it).
+TEST_PACKAGES = "chromium fontconfig fonts-wqy-microhei wrk nginx-light curl nodejs npm libreoffice-calc-nogui"
 # What a fake apt-get "installs": the command each package brings (fonts-wqy-microhei: the font fc-list lists).
 BRINGS = {"chromium": "chromium", "fontconfig": "fc-list", "wrk": "wrk", "nginx-light": "nginx", "sqlite3": "sqlite3",
-          "curl": "curl", "nodejs": "node", "npm": "npm"}
+          "curl": "curl", "nodejs": "node", "npm": "npm", "libreoffice-calc-nogui": "soffice"}
 
 
 def fake(bin_dir, name, body):
@@ -78,7 +79,7 @@ def test_root_updates_once_then_installs_what_is_missing(machine):
 
 
 def test_only_the_missing_packages_are_named(machine):
-    for present in ("chromium", "wrk", "nginx", "curl", "node", "npm"):
+    for present in ("chromium", "wrk", "nginx", "curl", "node", "npm", "soffice"):
         fake(machine / "bin", present, "")
     fake(machine / "bin", "fc-list", 'echo "DejaVuSans.ttf: DejaVu Sans"')  # fontconfig, but no CJK font
     result = run(machine, "test", uid=1000)
