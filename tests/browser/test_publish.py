@@ -323,8 +323,8 @@ BROKEN_FILES = {
                                                   "      departments: 部门\n", 1),
         ["metadata.yml：databases.budget.tables.departments 应为“名称: 内容”形式的映射", "must be a mapping"]),
     "contract.yml, not YAML": ("contract.yml", lambda text: text + "\n  : [\n", ["contract.yml", "YAML 格式错误"]),
-    "contract.yml, an unknown type": ("contract.yml", lambda text: text.replace("type: amount", "type: money", 1),
-                                      ["contract.yml", "未知类型 unknown type money"]),
+    "contract.yml, an unknown type": ("contract.yml", lambda text: text.replace("type: amount", "type: sum", 1),
+                                      ["contract.yml", "未知类型 unknown type sum"]),
 }
 
 
