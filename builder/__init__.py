@@ -11,5 +11,5 @@ build.py runs the two passes; memory stays bounded by one year and department, w
 
 Everything declared — columns, types, keys, links, docs, what is searchable — is in contract.yml (contract.py
 reads it). Nothing here imports datasette or plugins/: the site imports the few helpers it shares with the build
-(amounts.py, bilingual.py, cjk.py, year_changes.py, spreadsheet.py).
+(amounts.py, bilingual.py, cjk.py, year_changes.py, spreadsheet.py, results.py, results_view.py).
 """

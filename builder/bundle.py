@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_LOCK = ROOT / "requirements" / "runtime.txt"
 DOCKERFILE_TEMPLATE = ROOT / "deploy" / "Dockerfile.template"
 SHARED_MODULES = ["__init__.py", "amounts.py", "bilingual.py", "cjk.py", "year_changes.py", "spreadsheet.py",
-                  "integrity.py", "refusal.py"]
+                  "results.py", "results_view.py", "integrity.py", "refusal.py"]
 # exec: datasette becomes the container's first process and receives its stop signal directly.
 SERVE_COMMAND = "exec datasette serve site --host 0.0.0.0 --port $PORT"
 CHANGES_DB = "site/changes.db"

@@ -324,7 +324,7 @@ async def test_without_javascript_no_switch_and_readable(visit):
     v = await visit("/", 375, javascript=False)
     page = v.page
     assert not await page.locator(".large-text-switch").is_visible()
-    assert await page.locator("header li:visible").count() == 7  # the site's links, no empty item
+    assert await page.locator("header li:visible").count() == 8  # the site's links, no empty item
     assert await page.evaluate("document.documentElement.scrollWidth") <= 375
     assert v.problems == []
 
