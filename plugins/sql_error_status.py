@@ -12,6 +12,7 @@ SQLite running out of memory is the statement too: sql_limits.py caps SQLite's h
 import sqlite3
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.handle_exception import handle_exception as datasette_error_page
 from datasette.views.base import DatasetteError
 
@@ -26,8 +27,13 @@ TOO_MUCH_MEMORY = ("查询需要的内存超过本站的上限，请减少同时
                    "The query needs more memory than this site allows; compute fewer long values at once.")
 
 
+TOO_SLOW = ("查询超过了时限（可以减少行数或列数，或下载数据包）。"
+            "SQL query took too long (ask for fewer rows or columns, or download the data package).")
+
+
 def caused_by_statement(exception):
-    if isinstance(exception, MemoryError):
+    # A time limit reached while a CSV is written escapes Datasette's own 400 for it (a visitor's `_timelimit=1`).
+    if isinstance(exception, (MemoryError, QueryInterrupted)):
         return True
     if isinstance(exception, sqlite3.ProgrammingError):
         return str(exception).startswith(STATEMENT_MISTAKES)
@@ -37,6 +43,6 @@ def caused_by_statement(exception):
 @hookimpl
 def handle_exception(datasette, request, exception):
     if caused_by_statement(exception):
-        text = TOO_MUCH_MEMORY if isinstance(exception, MemoryError) else str(exception)
+        text = {MemoryError: TOO_MUCH_MEMORY, QueryInterrupted: TOO_SLOW}.get(type(exception), str(exception))
         return datasette_error_page(datasette, request, DatasetteError(text, title="Invalid SQL", status=400))
     return None
