@@ -137,10 +137,6 @@ def has_rows(path):
         return next(lines, None) is not None and next(lines, None) is not None
 
 
-def data_files():
-    return {name: spec for name, spec in inputs().items() if spec["in"] == "data"}
-
-
 def columns_of(file_name, kind=None):
     """The columns of an input file, in order; with kind, only the columns of that type."""
     columns = inputs()[file_name]["columns"]

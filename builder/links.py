@@ -11,16 +11,6 @@ from .read import CONTROL
 EXCERPT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万元")
 
 
-
-def check_links(files, problems):
-    """files: {file name: [Row]} of one year."""
-    links = YearLinks()
-    for name in contract.all_year_files():
-        for row in files[name]:
-            links.check(name, row)
-    problems.extend(links.problems())
-
-
 class YearLinks:
     """The links between one year's files, checked one row at a time as the files stream past in contract order
     (contract.py makes sure each link's target file comes before the file that refers to it)."""

@@ -3,7 +3,7 @@ links (the columns without `from`) computed here. Ids are stable text: 2019-shif
 
 One input row at a time (the build streams every file): a year's files come in contract order, so a fund's form-1
 row is seen before its form-2 rows. Records are tuples in the contract's column order (the order of the database
-and of the downloads); `as_dict` names their columns.
+and of the downloads).
 """
 from collections import Counter
 
@@ -60,10 +60,6 @@ def source_tables():
 
 def columns(table):
     return list(contract.outputs()[table]["columns"])
-
-
-def as_dict(table, record):
-    return dict(zip(columns(table), record))
 
 
 class Normaliser:
