@@ -14,10 +14,9 @@ import os
 import re
 import signal
 import subprocess
-import time
-import urllib.request
 
 from conftest import ROOT, free_port
+from helpers import started
 
 FIXTURE_YEAR = ROOT / "tests" / "fixtures" / "2020"  # a fictional year; see tests/fixtures/README.md
 FIXTURE_YEAR_NUMBER = 2020
@@ -122,26 +121,16 @@ def add_fixture_year(data_dir):
     return year
 
 
-def wait_for(url, process, seconds=60):
-    deadline = time.time() + seconds
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError("server exited: " + process.stderr.read().decode()[-2000:])
-        try:
-            return urllib.request.urlopen(url, timeout=2).read()
-        except OSError:
-            if time.time() > deadline:
-                raise
-            time.sleep(0.2)
-
-
 @contextlib.contextmanager
 def serving(command, cwd, env, port):
     """Start a server in its own process group, wait until it answers, stop the whole group afterwards."""
     process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     try:
-        wait_for(f"http://127.0.0.1:{port}/-/versions.json", process)
+        if not started(process, f"http://127.0.0.1:{port}/-/versions.json", 60):
+            exited = process.poll() is not None  # its error output can be read to the end only once it exited
+            raise RuntimeError("server did not start: " + (process.stderr.read().decode()[-2000:] if exited
+                                                           else "no answer within 60 s"))
         yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(process.pid, signal.SIGTERM)

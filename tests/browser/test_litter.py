@@ -12,6 +12,7 @@ import time
 import pytest
 
 from conftest import ROOT
+from helpers import wait_until
 from release_helpers import (MAKE, clean_env, copy_repository, release_names, run_publish, set_fund_amount,
                              tree_sums)
 
@@ -33,15 +34,6 @@ def processes_mentioning(text):
     """Process ids whose command line mentions text (pgrep -f)."""
     found = subprocess.run(["pgrep", "-f", "--", text], capture_output=True, text=True).stdout.split()
     return [int(pid) for pid in found if int(pid) != os.getpid()]
-
-
-def wait_until(condition, seconds, step=0.05):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return condition()
 
 
 def stagings(repo):

@@ -28,6 +28,7 @@ import httpx
 import pytest
 
 from conftest import ROOT, free_port
+from helpers import started
 
 SOAK = os.environ.get("SOAK") == "1"
 SECONDS = 60 if SOAK else 4
@@ -61,16 +62,10 @@ class Replica:
         self.process = subprocess.Popen([str(DATASETTE), "serve", str(self.site), "--host", "127.0.0.1", "--port",
                                          str(self.port)], env=env, start_new_session=True,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{self.port}/-/versions.json", timeout=2)
-                return self
-            except httpx.TransportError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.kill()
-                    raise RuntimeError("replica did not start") from None
-                time.sleep(0.1)
+        if not started(self.process, f"http://127.0.0.1:{self.port}/-/versions.json", 60):
+            self.kill()
+            raise RuntimeError("replica did not start")
+        return self
 
     def kill(self, signum=signal.SIGKILL):
         if self.process and self.process.poll() is None:
@@ -98,15 +93,8 @@ def balanced(built, tmp_path_factory):
         nginx = subprocess.Popen(["nginx", "-p", str(run_dir), "-c", str(run_dir / "nginx.conf"), "-e",
                                   str(run_dir / "error.log"), "-g", "daemon off;"], start_new_session=True,
                                  stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(base + "/-/versions.json", timeout=2)
-                break
-            except httpx.TransportError:
-                assert nginx.poll() is None, nginx.stderr.read().decode()
-                assert time.monotonic() < deadline, "nginx did not start"
-                time.sleep(0.1)
+        assert started(nginx, base + "/-/versions.json", 30), (
+            nginx.stderr.read().decode() if nginx.poll() is not None else "nginx did not answer within 30 s")
         yield base, replicas, run_dir / "access.log"
     finally:
         if nginx is not None:
