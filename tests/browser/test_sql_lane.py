@@ -13,7 +13,7 @@ import pytest
 
 from bench.starvation import SLOW_SQL, measure, wide_sql
 from conftest import running_site
-from helpers import site_like
+from helpers import site_like, until
 
 SOAK = os.environ.get("SOAK") == "1"
 P95_LIMIT = 1.0  # seconds, the goal for the landing page, a fund card and table pages under attack
@@ -59,7 +59,7 @@ async def test_a_full_lane_answers_429_in_chinese_and_pages_are_not_queued(lane_
     slow = "/budget.json?" + urllib.parse.urlencode({"sql": SLOW_SQL})
     # More at once than the lane runs and lets wait (2 + 16): the extra ones are refused at once.
     attack = [asyncio.create_task(lane_ds.client.get(slow)) for _ in range(22)]
-    await asyncio.sleep(0.5)
+    assert await until(lambda: sum(task.done() for task in attack) >= 22 - (2 + 16), 10)  # the lane is full
     page = await lane_ds.client.get("/budget/special_funds/2019-shifeng-minzheng-07")
     landing = await lane_ds.client.get("/")
     busy = await lane_ds.client.get("/budget?" + urllib.parse.urlencode({"sql": "select 1"}))
