@@ -20,7 +20,7 @@ from helpers import started
 
 FIXTURE_YEAR = ROOT / "tests" / "fixtures" / "2020"  # a fictional year; see tests/fixtures/README.md
 FIXTURE_YEAR_NUMBER = 2020
-COPY_SUITE = ["browser/test_release_checks.py"]  # the suite a copy's `make publish` runs
+COPY_SUITE = ["site/test_release_checks.py"]  # the suite a copy's `make publish` runs
 RELEASE_NAME = re.compile(r"^\d{4}\.\d{2}\.\d{2}-\d+$")  # 2026.11.28-1, as README describes versions
 # -o: use the shared .venv as it is; never let a copy's make reinstall packages into it. Nor run npm ci there: the
 # copy's cut-down suite does not run axe-core (tests/browser/test_accessibility.py), the only user of node_modules.

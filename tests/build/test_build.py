@@ -1,8 +1,8 @@
-"""The build (builder.build.build) in-process: verbatim filings.db, keys, Excel's encodings and spellings, and bad
+"""The build (builder.build.build) in-process: a pure function of data/, Excel's encodings and spellings, and bad
 input stopping the build with a report naming file, Excel row and column — the published site left as it was.
 
 The same through the command line (`build_db.py`, `make build`: exit codes, no traceback) is in
-tests/browser/test_build_cli.py.
+tests/build/test_build_cli.py; verbatim filings.db and the keys of the session's site in tests/site/test_fidelity.py.
 """
 import io
 import sqlite3
@@ -12,39 +12,6 @@ import pytest
 from builder.build import build
 from builder.problems import InputErrors, report
 from helpers import ROOT, build_site, builds_of, edit, read, replace_bytes, set_cell, sha256, site_state, write
-
-
-def test_filings_db_holds_every_csv_verbatim(built):
-    conn = sqlite3.connect(built / "filings.db")
-    sources = [ROOT / "data" / "departments.csv"] + sorted((ROOT / "data").glob("*/*.csv"))
-    for source in sources:
-        table = source.stem
-        label = str(source.relative_to(ROOT))
-        header, *body = read(source)
-        stored = conn.execute(f"select * from [{table}] where 来源文件 = ? order by rowid", [label]).fetchall()
-        columns = [d[0] for d in conn.execute(f"select * from [{table}] limit 0").description]
-        assert columns == header + ["来源文件"]
-        assert [[v if v is not None else "" for v in row[:-1]] for row in stored] == body, label
-        types = {r[2] for r in conn.execute(f"pragma table_info([{table}])")}
-        assert types == {"TEXT"}
-
-
-def test_foreign_keys_hold(budget_db):
-    assert budget_db.execute("pragma foreign_key_check").fetchall() == []
-    links = set(budget_db.execute(
-        "select m.name, p.[from], p.[table] from sqlite_master m, pragma_foreign_key_list(m.name) p").fetchall())
-    links = {tuple(link) for link in links}
-    assert ("expenditure_directions", "专项_id", "special_funds") in links
-    assert ("performance_indicators", "支出方向_id", "expenditure_directions") in links
-
-
-def test_nine_indicator_rows_per_direction(budget_db):
-    counts = budget_db.execute(
-        "select d.年度, count(i.id) from expenditure_directions d "
-        "left join performance_indicators i on i.支出方向_id = d.id group by d.id").fetchall()
-    assert [c[1] for c in counts] == [9] * len(counts)  # every direction of every year, none without indicators
-    assert sum(1 for year, _ in counts if year == 2019) == 8  # the eight directions of the 2019 form 2
-    assert budget_db.execute("select count(*) from performance_indicators").fetchone()[0] == 9 * len(counts)
 
 
 def test_the_whole_site_folder_is_a_pure_function_of_data(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT
 from helpers import wait_until
-from release_helpers import (MAKE, clean_env, copy_repository, release_names, run_publish, set_fund_amount,
+from release_helpers import (MAKE, clean_env, release_names, run_publish, set_fund_amount,
                              tree_sums)
 
 SLOW_TEST = '''"""Stands in for the long suite: says it is running, then takes its time."""
@@ -41,11 +41,8 @@ def stagings(repo):
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    repo = copy_repository(tmp_path_factory.mktemp("repo"))
-    result = run_publish(repo)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return repo
+def repo(released_repo):
+    return released_repo
 
 
 @pytest.fixture

@@ -20,17 +20,16 @@ from conftest import ROOT
 from builder.build import build
 from builder.release import next_version, releases
 from release_helpers import (FIXTURE_YEAR, RELEASE_NAME, add_fixture_year, assert_refused, changelog,
-                             copy_repository, dockerfile, read_rows, release_names, run_publish, serve_dev,
+                             dockerfile, read_rows, release_names, run_publish, serve_dev,
                              serve_release, set_fund_amount, tree_sums, write_rows)
 
 CORRECTED_FUND = "2019-shifeng-minzheng-05"  # 区划地名工作经费: 资金总额 2 → 2.5 (万元)
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    repo = copy_repository(tmp_path_factory.mktemp("repo"))
-    runs = {"first": run_publish(repo)}
-    assert runs["first"].returncode == 0, runs["first"].stdout + runs["first"].stderr
+def published(first_release, released_repo):
+    repo = released_repo
+    runs = {"first": first_release.result}
     first = repo / "dist" / release_names(repo)[0]
     first_sums = tree_sums(first)
 
@@ -382,14 +381,19 @@ def test_versions_count_up_per_day_in_china_time(tmp_path):
     assert releases(tmp_path) == ["2026.11.27-5", "2026.11.28-1", "2026.11.28-2"]
 
 
-def test_the_gate_runs_the_whole_suite_but_the_tests_that_publish_themselves():
-    """The gate's exclusions are exactly the test files that run `make publish` on copies of their own."""
-    from builder.gate import PUBLISHES_ITSELF, command
-    publishing = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("test_*.py")
-                        if re.search(r'\brun_publish\b|"publish"', p.read_text(encoding="utf-8")))
-    assert sorted(PUBLISHES_ITSELF) == publishing
+def test_the_gate_runs_every_tier_but_tests_build_which_holds_every_test_that_publishes():
+    """The gate leaves out tests/build alone, and every test file that runs `make publish` on copies of its own (or
+    uses the shared first release) is there, so none publishes inside a publish."""
+    from builder.gate import command
+    publishing = {p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("test_*.py")
+                  if re.search(r'\brun_publish\b|"publish"|"publish\.py"|\breleased_repo\b', p.read_text(encoding="utf-8"))}
+    assert {"tests/build/test_publish.py", "tests/build/test_bad_inputs.py", "tests/build/test_release_integrity.py",
+            "tests/build/test_litter.py"} <= publishing
+    assert all(name.startswith("tests/build/") for name in publishing), publishing
     args = command(ROOT)
     pytest_args = args[args.index("pytest") + 1:]
+    assert [a for a in pytest_args if a.startswith("--ignore")] == ["--ignore=tests/build"]
+    assert {"unit", "site", "server", "browser"} <= {p.name for p in (ROOT / "tests").iterdir() if p.is_dir()}
     assert "tests" in pytest_args and not any(a.startswith(("-k", "-m", "--deselect")) for a in pytest_args)
     # Nothing from the environment reaches the gate's pytest arguments (BUDGET_SITE only says which site to test).
     assert "environ" not in (ROOT / "builder" / "gate.py").read_text().split("def command", 1)[1].split("def run")[0]

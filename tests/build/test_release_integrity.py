@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from release_helpers import (MAKE, assert_refused, clean_env, copy_repository, release_names, run_publish,
+from release_helpers import (MAKE, assert_refused, clean_env, release_names, run_publish,
                              set_fund_amount, tree_sums)
 
 MAKE_PROGRAM = shutil.which("make")  # by its full path: some tests run with a PATH that holds only the stand-ins
@@ -30,11 +30,8 @@ if name == "gcloud" and args[:2] == ["auth", "list"]:
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    repo = copy_repository(tmp_path_factory.mktemp("repo"))
-    result = run_publish(repo)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return repo
+def repo(released_repo):
+    return released_repo
 
 
 @pytest.fixture

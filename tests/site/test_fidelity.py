@@ -1,10 +1,13 @@
-"""Every non-empty cell of the three source forms is in budget.db, verbatim and in the right place."""
+"""Every non-empty cell of the three source forms is in budget.db, verbatim and in the right place; every curated
+CSV is in filings.db verbatim; the keys hold."""
 import re
+import sqlite3
 from decimal import Decimal
 
 import pytest
 
 import seed_forms
+from helpers import ROOT, read
 
 FORM1_HEADER, FORM1_ROWS = seed_forms.form1()
 FORM2_HEADER, FORM2_ROWS = seed_forms.form2()
@@ -125,3 +128,36 @@ def test_totals_are_published_as_filed(budget_db):
     assert breakdown == 15938700  # 1593.87 万元
     declared = budget_db.execute("select 资金总额_元 from department_budgets where 年度 = 2019").fetchone()[0]
     assert declared == 15938800  # 1593.88 万元: one hundred yuan more, published as it is
+
+
+def test_filings_db_holds_every_csv_verbatim(built):
+    conn = sqlite3.connect(built / "filings.db")
+    sources = [ROOT / "data" / "departments.csv"] + sorted((ROOT / "data").glob("*/*.csv"))
+    for source in sources:
+        table = source.stem
+        label = str(source.relative_to(ROOT))
+        header, *body = read(source)
+        stored = conn.execute(f"select * from [{table}] where 来源文件 = ? order by rowid", [label]).fetchall()
+        columns = [d[0] for d in conn.execute(f"select * from [{table}] limit 0").description]
+        assert columns == header + ["来源文件"]
+        assert [[v if v is not None else "" for v in row[:-1]] for row in stored] == body, label
+        types = {r[2] for r in conn.execute(f"pragma table_info([{table}])")}
+        assert types == {"TEXT"}
+
+
+def test_foreign_keys_hold(budget_db):
+    assert budget_db.execute("pragma foreign_key_check").fetchall() == []
+    links = set(budget_db.execute(
+        "select m.name, p.[from], p.[table] from sqlite_master m, pragma_foreign_key_list(m.name) p").fetchall())
+    links = {tuple(link) for link in links}
+    assert ("expenditure_directions", "专项_id", "special_funds") in links
+    assert ("performance_indicators", "支出方向_id", "expenditure_directions") in links
+
+
+def test_nine_indicator_rows_per_direction(budget_db):
+    counts = budget_db.execute(
+        "select d.年度, count(i.id) from expenditure_directions d "
+        "left join performance_indicators i on i.支出方向_id = d.id group by d.id").fetchall()
+    assert [c[1] for c in counts] == [9] * len(counts)  # every direction of every year, none without indicators
+    assert sum(1 for year, _ in counts if year == 2019) == 8  # the eight directions of the 2019 form 2
+    assert budget_db.execute("select count(*) from performance_indicators").fetchone()[0] == 9 * len(counts)
