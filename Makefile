@@ -4,9 +4,9 @@ PYTHON ?= python3
 # .venv: building, serving in development and testing (build.txt + test.txt; no datasette-hashed-urls, no rich).
 VENV := .venv
 BIN := $(VENV)/bin
-# The release's server alone (runtime.txt, what a bundle installs): tests/browser/test_publish.py serves releases with it.
+# The release's server alone (runtime.txt, what a bundle installs): tests/build/test_publish.py serves releases with it.
 RUNTIME_VENV := $(VENV)/runtime
-# The Frictionless validator that tests/unit/test_datapackage.py runs; apart because it brings rich (frictionless.in).
+# The Frictionless validator that tests/site/test_datapackage.py runs; apart because it brings rich (frictionless.in).
 FRICTIONLESS_VENV := $(VENV)/frictionless
 # axe-core from npm, for the accessibility tests (package.json, package-lock.json; see the rule below).
 NODE_MODULES := node_modules/.package-lock.json
@@ -25,8 +25,8 @@ BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json $(wildcard q
 	$(wildcard builder/*.py builder/*/*.py) $(SOURCE_DIR) $(wildcard $(SOURCE_DIR)/* $(SOURCE_DIR)/*/*) \
 	$(DATA_DIR) $(wildcard $(DATA_DIR)/*/ $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 
-.PHONY: serve test build clean lock run publish deploy bench soak system-packages bench-system-packages FORCE import \
-	import-needs-source
+.PHONY: serve test test-fast lint build clean lock run publish deploy bench soak system-packages bench-system-packages \
+	FORCE import import-needs-source
 
 serve: build run
 
@@ -37,8 +37,17 @@ run: $(VENV)/.installed
 	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/datasette serve "$$(readlink -f $(SITE))" \
 		--host $(HOST) --port $(PORT)
 
-test: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed $(NODE_MODULES)
+# ruff, then every tier of tests/, cheapest first (pytest.ini's testpaths; README, "测试").
+test: lint system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed $(NODE_MODULES)
 	$(BIN)/python -m pytest
+
+# The edit-test loop: pure functions and the pages of one small site built once (under a minute on 2 cores).
+test-fast: $(VENV)/.installed $(FRICTIONLESS_VENV)/.installed
+	$(BIN)/python -m pytest -q tests/unit tests/site
+
+# ruff (pinned in requirements/test.in, configured in ruff.toml): syntax errors, unused and undefined names.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check
 
 # The JavaScript the tests need (axe-core, the WCAG checker of tests/browser/test_accessibility.py), exactly as
 # package-lock.json pins it: npm ci installs it anew whenever package.json or the lock changes. It writes its own
@@ -63,8 +72,8 @@ bench-system-packages:
 # The long reliability tests: 60 s at 32 connections, 60 s of 8 clients looping slow SQL, replicas killed under load,
 # and many freshly random fuzzed inputs and URL parameters.
 soak: system-packages $(VENV)/.installed
-	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_reliability.py tests/browser/test_attacks.py \
-		tests/unit/test_fuzz_inputs.py tests/browser/test_replicas.py tests/browser/test_sql_lane.py \
+	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/server/test_reliability.py tests/server/test_attacks.py \
+		tests/build/test_fuzz_inputs.py tests/server/test_replicas.py tests/server/test_sql_lane.py \
 		tests/site/test_param_fuzz.py
 
 # Check data/, build into a new folder, run the whole test suite on it, assemble dist/<version>/ and deploy it if

@@ -6,7 +6,7 @@ until the SQL time limit stops it.
 Each attacker is its own connection that sends the next query as soon as the last one is answered (whatever the
 answer: 400 for an interrupted query, 429 when the SQL lane is full). Meanwhile one visitor loads the pages one
 after another. Prints, per page, how many loads, p50, p95 and the slowest, and what the attackers got back.
-tests/test_hardening.py runs a short version with a bound on the landing page's p95.
+tests/site/test_hardening.py runs a short version with a bound on the landing page's p95.
 """
 import argparse
 import asyncio

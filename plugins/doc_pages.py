@@ -3,7 +3,7 @@
 The dictionary reads tables, columns, types and keys from the databases themselves and descriptions from
 metadata.yml, so a new table or column appears without touching a template. The API page's examples are built
 from the data (a real fund id, the latest year) and from the saved queries in metadata.yml, and every one of them
-is a working link (tests/test_doc_pages.py requests each).
+is a working link (tests/site/test_doc_pages.py requests each).
 """
 import json
 import sqlite3

@@ -1,5 +1,5 @@
 """/quality: how many of the promises (targets and indicators) can be checked at year end, per department and
-per fund, read from the target_quality table that indicator_analysis.py builds."""
+per fund, read from the target_quality table that builder/derive/indicators.py builds."""
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 

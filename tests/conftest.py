@@ -1,8 +1,10 @@
 """The fixtures every part of the suite shares: one fresh site folder per session (the build's own output), the
 databases and metadata in it, Datasette over it in-process, a real `datasette serve` over it, and Chromium.
 
-The suite is grouped by speed: tests/unit/ (no server, no browser), tests/site/ (Datasette in-process) and
-tests/browser/ (Chromium, real servers, wrk, subprocess end-to-end). Helpers that are not fixtures are in
+The suite is in tiers by cost (README, "测试"; pytest.ini runs them cheapest first): tests/unit/ (pure functions,
+no build), tests/site/ (the session's site: its databases, and its pages through Datasette in-process),
+tests/build/ (builds, imports and publishes of their own; the environment scripts), tests/server/ (served processes,
+wrk, nginx) and tests/browser/ (Chromium). `make test-fast` runs unit and site. Helpers that are not fixtures are in
 tests/helpers.py; the independent reader of the source document is tests/seed_forms.py.
 """
 import os

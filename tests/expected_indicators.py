@@ -1,7 +1,7 @@
 """The quantities a careful reader finds in every non-empty 2019 indicator cell of form 2, written out by hand.
 
 The cells are read straight from the source document by seed_forms.py; EXPECTED lists, left to right, what is in
-each. tests/unit/test_indicators.py holds the parser and the derived tables against it, tests/site/test_quality.py
+each. tests/site/test_indicators.py holds the parser and the derived tables against it, tests/site/test_quality.py
 the saved queries and the /quality page. UNPARSED lists the digits deliberately left alone.
 """
 import seed_forms

@@ -1,7 +1,7 @@
 """Helpers of the tests that publish on their own repository copies (test_publish, test_release_integrity,
 test_litter, test_bad_inputs): the copy, its environment, its releases, and serving a release as its image would.
 
-A copy's test suite is cut down to the release checks (tests/browser/test_release_checks.py) so that each `make publish`
+A copy's test suite is cut down to the release checks (tests/site/test_release_checks.py) so that each `make publish`
 there takes seconds, not the minutes the real gate takes: a test-only choice made here, by which files are copied.
 Nothing the operator can set narrows the gate of a real publish.
 """

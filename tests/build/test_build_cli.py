@@ -2,7 +2,7 @@
 subprocesses. A good build prints what it built and makes S a link to a new build folder; bad input exits 1 with the
 bilingual report and no traceback, leaving S and the folder it points at exactly as they were.
 
-(The checks themselves, in-process and case by case: tests/unit/test_build.py.)"""
+(The checks themselves, in-process and case by case: tests/build/test_build.py.)"""
 import os
 import subprocess
 

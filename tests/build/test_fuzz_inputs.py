@@ -1,7 +1,7 @@
 """Property-based fuzzing of the curated CSVs: whatever a spreadsheet user saves, the build either builds a valid
 database or stops with InputErrors — the problems its bilingual report lists — and nothing else. Any other
 exception fails the test (build_db.py would print it as a traceback); a failed build never changes the published
-site. (That build_db.py turns InputErrors into that report and exit code 1 is in tests/browser/test_build_cli.py.)
+site. (That build_db.py turns InputErrors into that report and exit code 1 is in tests/build/test_build_cli.py.)
 
 `make test` runs a fixed (derandomized) set of examples in about half a minute; `make soak` (SOAK=1) runs many more,
 freshly random each time.

@@ -1,7 +1,7 @@
 """A public SQL server: bounded requests, hidden internals, no 5xx from any parameter, no Host in any response.
 
 Every measured problem of the hardening issue is a test here, each with the request that showed it. The SQL lane
-under load (real server, wrk-style attackers) is in tests/test_sql_lane.py; the long versions run under `make soak`.
+under load (real server, wrk-style attackers) is in tests/server/test_sql_lane.py; the long versions run under `make soak`.
 """
 import copy
 import re
@@ -179,7 +179,7 @@ async def test_pages_that_stay_show_no_server_path(ds, built, path):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 4. No 5xx from any request parameter (the fuzzing across every route is in tests/test_param_fuzz.py)
+# 4. No 5xx from any request parameter (the fuzzing across every route is in tests/site/test_param_fuzz.py)
 # ---------------------------------------------------------------------------------------------------------------
 
 MEASURED_500S = ["/?年度=²", "/search?q=保&page=9223372036854775807", "/search?q=" + "+".join(["保"] * 3000),
@@ -241,7 +241,7 @@ def test_the_public_address_reads_the_environment(monkeypatch, ds):
 
 # ---------------------------------------------------------------------------------------------------------------
 # 6. Round 2 (issue 19): total work, not per-argument size; parameters bounded before Datasette sees them
-#    (the worst cases against a real server, with timings and memory, are in tests/browser/test_attacks.py)
+#    (the worst cases against a real server, with timings and memory, are in tests/server/test_attacks.py)
 # ---------------------------------------------------------------------------------------------------------------
 
 

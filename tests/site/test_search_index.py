@@ -38,7 +38,7 @@ LITERAL_HITS = {
 # the 53 filled indicator cells of form 2, 3 texts of form 3, its 7 spending categories, and the 13 editor's notes.
 INDEXED_2019 = {"special_funds": 32, "expenditure_directions": 24, "performance_indicators": 53,
                 "department_budgets": 3, "department_expenditures": 7, "notes": 13}
-# Searchable tables data/ has no rows of: the self-evaluations (issue 22), whose search tests/unit/test_selfeval.py
+# Searchable tables data/ has no rows of: the self-evaluations (issue 22), whose search tests/build/test_selfeval.py
 # checks on its fixtures.
 SEARCHED_IN_FIXTURES = {"self_evaluations", "self_evaluation_indicators"}
 
