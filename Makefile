@@ -76,8 +76,9 @@ soak: system-packages $(VENV)/.installed
 		tests/build/test_fuzz_inputs.py tests/server/test_replicas.py tests/server/test_sql_lane.py \
 		tests/site/test_param_fuzz.py
 
-# Check data/, build into a new folder, run the whole test suite on it, assemble dist/<version>/ and deploy it if
-# PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an earlier release.
+# Check data/, build into a new folder, run every test tier but tests/build on it (builder/gate.py), assemble
+# dist/<version>/ and deploy it if PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an
+# earlier release.
 publish: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed $(NODE_MODULES)
 	$(BIN)/python publish.py
 

@@ -3,7 +3,7 @@
  1. check data/ and build the site folder into dist/.staging-<version>-<pid>/site/ (configuration copied)
  2. add what runs it (bundle.py); nothing differs from the previous release → say so, make no release
  3. the change log against the previous release → site/changes.db, CHANGELOG.json, 更正记录.md; seal (SHA256SUMS)
- 4. the whole test suite against the staged site (gate.py)
+ 4. every test tier that looks at the staged site (gate.py: all but tests/build)
  5. check the staged release against its SHA256SUMS (the tests left nothing in it), rename it to dist/<version>/
  6. deploy it (deploy.py), which checks SHA256SUMS again first
 
@@ -119,7 +119,7 @@ def publish(env, now, say=print):
         bundle.seal(staging)
         say(f"2. 更正记录 change log against {previous or '（首次发布 first release）'}: 新增 added {len(log['added'])} 行, "
             f"删除 removed {len(log['removed'])} 行, 更正 changed {len(log['changed'])} 格")
-        say("3. 用待发布的网站文件夹运行全部测试 run the whole test suite against the staged site")
+        say("3. 用待发布的网站文件夹运行测试（除 tests/build 外的各层） run the tests of the staged site (every tier but tests/build)")
         gate.run(staging / "site", ROOT)
         say(f"4. 核对并发布 check SHA256SUMS and release → dist/{version}/")
         try:

@@ -1,5 +1,6 @@
-"""Checks of a release candidate: every `make publish` runs the whole suite, these included, against the staged
-release site (BUDGET_SITE); the normal suite runs them against its own development build, which has no change log.
+"""Checks of a release candidate: every `make publish` runs the tiers that look at the candidate, these included,
+against the staged release site (BUDGET_SITE); the normal suite runs them against its own development build, which
+has no change log.
 tests/build/test_publish.py gives its repository copies only these (and conftest.py) as their suite, to keep each
 publish there short."""
 import json
