@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -179,3 +180,24 @@ async def visit(browser, server):
     yield open_page
     for v in opened:
         await v.context.close()
+
+
+@pytest.fixture(scope="session")
+def first_release(tmp_path_factory):
+    """A repository copy after one `make publish` of the repository's data (release_helpers.py): (repo, the result
+    of that publish). Made once: the four files of tests/build that publish start from copies of it."""
+    from release_helpers import copy_repository, run_publish
+
+    repo = copy_repository(tmp_path_factory.mktemp("first-release"))
+    result = run_publish(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return SimpleNamespace(repo=repo, result=result)
+
+
+@pytest.fixture(scope="module")
+def released_repo(first_release, tmp_path_factory):
+    """A module's own copy of first_release's repository, to publish again, tamper with or build in (links kept as
+    links: .venv, site)."""
+    copy = tmp_path_factory.mktemp("repo") / "repo"
+    shutil.copytree(first_release.repo, copy, symlinks=True)
+    return copy
