@@ -3,13 +3,11 @@
 Every measured problem of the hardening issue is a test here, each with the request that showed it. The SQL lane
 under load (real server, wrk-style attackers) is in tests/server/test_sql_lane.py; the long versions run under `make soak`.
 """
-import copy
 import re
 import time
 import urllib.parse
 
 import pytest
-from datasette.app import Datasette
 
 from bench.starvation import wide_sql
 from conftest import ROOT

@@ -3,7 +3,6 @@ the hand-written EXPECTED quantities of every 2019 indicator cell (tests/expecte
 import html
 import re
 import urllib.parse
-from decimal import Decimal
 
 from expected_indicators import EXPECTED, SLOTS, measurable
 

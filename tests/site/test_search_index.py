@@ -57,6 +57,12 @@ def conn(built):
     connection.close()
 
 
+@pytest.fixture(scope="module")
+def texts(conn):
+    """Every searchable text of the site, read once (the property test below draws from it 300 times)."""
+    return searchable_texts(conn)
+
+
 def test_the_declared_search_covers_what_the_site_promises():
     """README: the search finds the funds, directions, indicators, form 3, the editor's notes and the self-evaluations."""
     assert {table for table, _ in declared_search()} == set(INDEXED_2019) | SEARCHED_IN_FIXTURES
@@ -105,8 +111,7 @@ def test_no_misses_against_a_substring_scan(conn, query):
 
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_any_piece_of_any_text_is_found(conn, data):
-    texts = searchable_texts(conn)
+def test_any_piece_of_any_text_is_found(conn, texts, data):
     table, row_id, text = data.draw(st.sampled_from(texts))
     start = data.draw(st.integers(0, max(0, len(text) - 1)))
     piece = text[start:start + data.draw(st.integers(1, 8))].strip()
