@@ -74,7 +74,7 @@ bench-system-packages:
 soak: system-packages $(VENV)/.installed
 	SOAK=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/server/test_reliability.py tests/server/test_attacks.py \
 		tests/build/test_fuzz_inputs.py tests/server/test_replicas.py tests/server/test_sql_lane.py \
-		tests/site/test_param_fuzz.py
+		tests/server/test_param_fuzz.py
 
 # Check data/, build into a new folder, run every test tier but tests/build on it (builder/gate.py), assemble
 # dist/<version>/ and deploy it if PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an

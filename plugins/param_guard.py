@@ -1,6 +1,6 @@
 """URL parameters Datasette 0.65.5 turns into a 500 are refused with a 400 before Datasette sees them.
 
-A 500 says "the server is broken"; these are visitors' typos and probes (found by tests/site/test_param_fuzz.py). Each
+A 500 says "the server is broken"; these are visitors' typos and probes (found by tests/server/test_param_fuzz.py). Each
 rule names what fails without it:
 - a path or query string sent as raw UTF-8 (curl does; browsers percent-encode): the router decodes raw_path as
   ASCII (UnicodeDecodeError) and Request.args reads the query as Latin-1. Such bytes are percent-encoded here, as a

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -309,6 +310,13 @@ def site_like(ds, public_url=None):
     return Datasette(files=[f for f in ds.files if f not in ds.immutables], immutables=sorted(ds.immutables),
                      metadata=metadata, template_dir=ds.template_dir, plugins_dir=ds.plugins_dir,
                      static_mounts=ds.static_mounts, settings=dict(ds._settings), inspect_data=ds.inspect_data)
+
+
+def figure(page, name):
+    """The text of the element marked data-figure="name" on a page (the landing page's figures)."""
+    match = re.search(rf'data-figure="{name}">([^<]+)<', page)
+    assert match, name
+    return match.group(1).strip()
 
 
 async def json_rows(ds, path, **params):

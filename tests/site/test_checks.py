@@ -1,9 +1,7 @@
 """data_checks: each reconciliation of the 2019 forms, with the right numbers, published even when it fails."""
-import sqlite3
 
 import pytest
 
-from helpers import build_site, edit, set_cell
 
 
 def checks(budget_db):
@@ -39,12 +37,3 @@ def test_every_fund_is_checked(budget_db):
     for (fund_id,) in budget_db.execute("select id from special_funds"):  # and every fund of any other year
         for kind in ("amount", "direction", "period-target", "annual-target"):
             assert f"{fund_id}-{kind}" in ids
-
-
-def test_a_failed_check_does_not_stop_the_build(data_copy, tmp_path):
-    """Form 2 gives fund 01 a different amount from form 1: the build succeeds and publishes the disagreement."""
-    edit("form2_expenditure_directions.csv", set_cell(2, "支出方向年度金额", "91"))(data_copy)  # form 1: 90
-    conn = sqlite3.connect(build_site(data_copy, tmp_path / "site") / "budget.db")
-    row = conn.execute("select 期望值, 实际值, 差额_元, 结果 from data_checks where id = ?",
-                       ["2019-shifeng-minzheng-01-amount"]).fetchone()
-    assert row == ("90", "91", 10000, "不一致")

@@ -177,7 +177,7 @@ async def test_pages_that_stay_show_no_server_path(ds, built, path):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 4. No 5xx from any request parameter (the fuzzing across every route is in tests/site/test_param_fuzz.py)
+# 4. No 5xx from any request parameter (the fuzzing across every route is in tests/server/test_param_fuzz.py)
 # ---------------------------------------------------------------------------------------------------------------
 
 MEASURED_500S = ["/?年度=²", "/search?q=保&page=9223372036854775807", "/search?q=" + "+".join(["保"] * 3000),
