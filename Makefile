@@ -16,13 +16,10 @@ HOST ?= 127.0.0.1
 DATA_DIR ?= data
 SOURCE_DIR ?= source
 SITE ?= site
-# Plugins import the few helpers they share with the build (builder/amounts.py, cjk.py, year_changes.py).
-export PYTHONPATH := $(CURDIR)
-
 # Everything the build reads: a change to any of these rebuilds the site. Folders are listed too, so that adding or
 # removing a CSV or a year also counts.
 BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json $(wildcard queries/*.sql) schemas/fiscal-data-package.json \
-	$(wildcard builder/*.py builder/*/*.py) $(SOURCE_DIR) $(wildcard $(SOURCE_DIR)/* $(SOURCE_DIR)/*/*) \
+	$(wildcard builder/*.py builder/*/*.py builder/*/*/*.py budgetlib/*.py) $(SOURCE_DIR) $(wildcard $(SOURCE_DIR)/* $(SOURCE_DIR)/*/*) \
 	$(DATA_DIR) $(wildcard $(DATA_DIR)/*/ $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 
 .PHONY: serve test build clean lock run publish deploy bench soak system-packages bench-system-packages FORCE import \
@@ -101,7 +98,7 @@ $(SITE)/budget.db: $(VENV)/.installed $(BUILD_INPUTS)
 # rebuilt after a change of packages and not otherwise. The nested environments wait for .venv, which a rebuild
 # deletes as a whole.
 $(VENV)/.installed: FORCE
-	@PYTHON=$(PYTHON) bash scripts/make-venv $(VENV) requirements/build.txt requirements/test.txt
+	@PYTHON=$(PYTHON) PROJECT=. bash scripts/make-venv $(VENV) requirements/build.txt requirements/test.txt
 
 $(RUNTIME_VENV)/.installed: FORCE | $(VENV)/.installed
 	@PYTHON=$(PYTHON) bash scripts/make-venv $(RUNTIME_VENV) requirements/runtime.txt

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from builder.contract import ContractError
 from builder.datapackage import DataPackageError
-from builder.deploy import DeployFailed
+from release.deploy import DeployFailed
 from builder.interrupts import Terminated, raise_on_termination
 from builder.metadata import MetadataError
 from builder.problems import InputErrors
-from builder.refusal import Refusal
-from builder.release import CHINA_TIME, deploy_release, publish
+from release.refusal import Refusal
+from release.release import CHINA_TIME, deploy_release, publish
 
 ROOT = Path(__file__).resolve().parent
 UNCHANGED = {

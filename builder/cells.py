@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from . import contract
-from .amounts import looks_like_date, parse_amount, parse_money
+from budgetlib.amounts import looks_like_date, parse_amount, parse_money
 
 def year_mismatch(value, year):
     """(zh, en): why a 年度 cell is not its folder's year, worded to lead to the fix."""

@@ -10,7 +10,7 @@ fails none of them: its only rows are the links.
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..results import level2, plain, rate, same_text
+from budgetlib.results import level2, plain, rate, same_text
 from .indicators import parsed
 
 LINKED_COLUMNS = {"self_evaluations": ("专项_id",),

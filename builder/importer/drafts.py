@@ -6,7 +6,7 @@ data/departments.csv) and the split of form 3's 产出指标 into its spending c
 import re
 
 from .. import contract
-from ..amounts import parse_amount
+from budgetlib.amounts import parse_amount
 from .document import Problem
 
 # The files of data/<year>/ this layout writes and their columns, in file order, as contract.yml declares them:

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from builder.amounts import looks_like_date, parse_amount, percent, wan, wan_change, yuan, yuan_exact
-from plugins.amounts import render_cell
+from budgetlib.amounts import looks_like_date, parse_amount, percent, wan, wan_change, yuan, yuan_exact
+from budget_site.presentation.amounts import render_cell
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from builder.cjk import cjk_query, query_terms, segment
-from plugins.chinese_search import highlight
+from budgetlib.cjk import cjk_query, query_terms, segment
+from budget_site.search.chinese_search import highlight
 
 
 def test_segment():

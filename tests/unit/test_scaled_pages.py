@@ -31,8 +31,8 @@ def province(tmp_path_factory):
 
 
 def plugin(name):
-    """A module of plugins/ as Datasette loaded it (to change one of its limits in a test)."""
-    return next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == f"{name}.py")
+    """A module of the site as Datasette loaded it (to change one of its limits in a test)."""
+    return next(p for p in pm.get_plugins() if getattr(p, "__name__", "").endswith(f".{name}"))
 
 
 def rows_of(path):

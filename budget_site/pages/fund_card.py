@@ -15,9 +15,9 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
-from builder.amounts import yuan_exact
-from builder.results_view import fund_results
-from builder.year_changes import status
+from budgetlib.amounts import yuan_exact
+from budgetlib.results_view import fund_results
+from budgetlib.year_changes import status
 
 
 @hookimpl

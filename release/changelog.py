@@ -11,7 +11,7 @@ The site's /changelog page (plugins/changelog_page.py) reads it.
 import json
 import sqlite3
 
-from . import contract
+from builder import contract
 
 
 def not_compared():

@@ -3,7 +3,9 @@
     dist/<version>/
         site/              the build's site folder (site.py) with its configuration copied, not linked, plus
                            changes.db (changelog.py), and inspect-data.json listing all three databases
-        builder/           the helpers the plugins import (PYTHONPATH=/app in the image) and integrity.py
+        budget_site/       the site's code, which site/plugins/ loads (PYTHONPATH=/app in the image)
+        budgetlib/         the helpers the site shares with the build
+        release/           integrity.py (and refusal.py), which checks the image against SHA256SUMS
         requirements.txt   the runtime lock: the server and its plugins, nothing of the build or the tests
         Dockerfile         deploy/Dockerfile.template; its CMD is SERVE_COMMAND
         .gcloudignore      no patterns: `gcloud run deploy --source` uploads every file, as SHA256SUMS expects
@@ -18,8 +20,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import site
-from .build import check, write_site_folder
+from builder import site
+from builder.build import check, write_site_folder
 from .changelog import markdown, write_changes_db
 from .integrity import CHECKSUMS, contents, sha256, write_checksums
 
@@ -27,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # The runtime lock: Datasette and the plugins a release serves with (datasette-hashed-urls included), hash-pinned.
 RUNTIME_LOCK = ROOT / "requirements" / "runtime.txt"
 DOCKERFILE_TEMPLATE = ROOT / "deploy" / "Dockerfile.template"
-SHARED_MODULES = ["__init__.py", "amounts.py", "bilingual.py", "cjk.py", "year_changes.py", "spreadsheet.py",
-                  "results.py", "results_view.py", "integrity.py", "refusal.py"]
+# What runs beside the site folder: whole packages, and of the release machinery only what checks an image.
+RUNTIME_PACKAGES = ["budget_site", "budgetlib"]
+RELEASE_MODULES = ["__init__.py", "integrity.py", "refusal.py"]
 # exec: datasette becomes the container's first process and receives its stop signal directly.
 SERVE_COMMAND = "exec datasette serve site --host 0.0.0.0 --port $PORT"
 CHANGES_DB = "site/changes.db"
@@ -61,9 +64,11 @@ def dockerfile(hash_pinned):
 
 def add_runtime(release):
     """Everything besides the site that runs it: the shared helpers, the requirements, the Dockerfile."""
-    (release / "builder").mkdir()
-    for name in SHARED_MODULES:
-        shutil.copyfile(ROOT / "builder" / name, release / "builder" / name)
+    for package in RUNTIME_PACKAGES:
+        shutil.copytree(ROOT / package, release / package, ignore=shutil.ignore_patterns("__pycache__"))
+    (release / "release").mkdir()
+    for name in RELEASE_MODULES:
+        shutil.copyfile(ROOT / "release" / name, release / "release" / name)
     requirements, hash_pinned = runtime_requirements()
     (release / "requirements.txt").write_text(requirements, encoding="utf-8")
     (release / "Dockerfile").write_text(dockerfile(hash_pinned), encoding="utf-8")

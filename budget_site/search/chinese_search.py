@@ -5,7 +5,7 @@ import re
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from builder.cjk import cjk_query, query_terms
+from budgetlib.cjk import cjk_query, query_terms
 
 
 def highlight(text, query):

@@ -9,7 +9,7 @@ Pages show the Chinese part as the text and the English part only where it is ma
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from builder.bilingual import split_bilingual
+from budgetlib.bilingual import split_bilingual
 
 
 def chinese_part(text):

@@ -1,7 +1,7 @@
 """Amounts as the forms print them, on every page: the 万元 rules live once, in builder/amounts.py."""
 from datasette import hookimpl
 
-from builder.amounts import percent, wan, wan_change
+from budgetlib.amounts import percent, wan, wan_change
 
 
 @hookimpl

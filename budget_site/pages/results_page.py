@@ -7,7 +7,7 @@ from datasette.utils.asgi import BadRequest, Response
 
 from decimal import Decimal
 
-from builder.results_view import amount_text, rows, summaries
+from budgetlib.results_view import amount_text, rows, summaries
 
 # The saved queries (metadata.yml) this page points to, in the order shown.
 QUERIES = ["lowest_scores", "budget_spending_gaps", "full_marks_below_target", "self_evaluations_not_filled_in", "self_evaluation_checks",

@@ -15,7 +15,7 @@ from datasette import hookimpl
 from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import BadRequest, Response
 
-from builder.cjk import NOTHING, QueryTooLong, cjk_query, query_terms
+from budgetlib.cjk import NOTHING, QueryTooLong, cjk_query, query_terms
 
 PAGE_SIZE = 50
 LAST_PAGE = 1000  # 50,000 results; a larger page number is a made-up URL (and overflowed SQLite's OFFSET: a 500)

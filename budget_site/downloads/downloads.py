@@ -30,7 +30,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from builder.spreadsheet import CsvNeutraliser
+from budgetlib.spreadsheet import CsvNeutraliser
 
 BOM = "\ufeff".encode("utf-8")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -35,7 +35,7 @@ import urllib.parse
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
-from builder.cjk import MAX_QUERY_CHARACTERS, MAX_QUERY_TERMS
+from budgetlib.cjk import MAX_QUERY_CHARACTERS, MAX_QUERY_TERMS
 
 # Datasette's table, view, canned query and row routes (app.py), on the raw path: /<database>/<table>[.<format>]
 TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(\.\w+)?$")

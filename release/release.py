@@ -21,7 +21,7 @@ from pathlib import Path
 from . import bundle, deploy, gate
 from .changelog import make_log
 from .integrity import IntegrityError, read_checksums, verify
-from .interrupts import Terminated, uninterrupted
+from builder.interrupts import Terminated, uninterrupted
 from .refusal import Refusal
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,5 +189,5 @@ Release ready: {relative}/ (not deployed: PUBLISH_TARGET is not set). To deploy 
   make deploy RELEASE={relative} PUBLISH_TARGET=docker IMAGE=<registry/image>
   docker build -t budget:{release.name} {relative} && docker run -p 8080:8080 budget:{release.name}
 或在任何服务器上 / or on any server:
-  cd {relative} && python -m builder.integrity . && pip install -r requirements.txt
+  cd {relative} && python -m release.integrity . && pip install -r requirements.txt
   PYTHONPATH=. datasette serve site --port 8080     （Dockerfile 的 CMD 即此命令 the Dockerfile's CMD）"""

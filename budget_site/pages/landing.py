@@ -10,9 +10,9 @@ database thread (`execute_fn`), not query by query.
 from datasette import hookimpl
 from datasette.utils.asgi import BadRequest, Response
 
-from builder.amounts import yuan_exact
-from builder.results_view import summaries, totals
-from builder.year_changes import compare
+from budgetlib.amounts import yuan_exact
+from budgetlib.results_view import summaries, totals
+from budgetlib.year_changes import compare
 
 LIST_SIZE = 50  # departments on the home page; /departments has them all
 

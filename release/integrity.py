@@ -5,7 +5,7 @@ its listed SHA-256: an extra file (a plugin dropped into site/plugins/ would run
 or changed file, a link, an empty folder, an empty or malformed SHA256SUMS are all refused. The format is
 `sha256sum`'s, so `sha256sum -c SHA256SUMS` works too (but it does not notice extra files; this does).
 
-    python -m builder.integrity <release folder>     (the release's Dockerfile runs this inside the image)
+    python -m release.integrity <release folder>     (the release's Dockerfile runs this inside the image)
 """
 import hashlib
 import re
@@ -119,7 +119,7 @@ def refused(folder, zh, en, names=()):
 
 def main(argv):
     if len(argv) != 2:
-        print("用法 usage: python -m builder.integrity <release folder>", file=sys.stderr)
+        print("用法 usage: python -m release.integrity <release folder>", file=sys.stderr)
         return 2
     try:
         listed = verify(argv[1])
