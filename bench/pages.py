@@ -77,12 +77,12 @@ def site_command(site, port):
 
 
 def bare_command(site, port, metadata, python, work):
-    """Datasette with no plugin but the site's gzip wrapper (bench/bare_datasette.py, plugins/compression.py alone in
-    a plugins folder of its own), the same databases opened the same way (immutable, with the site's
+    """Datasette with no plugin but the site's gzip wrapper (bench/bare_datasette.py, bench/gzip_only_plugin.py alone
+    in a plugins folder of its own), the same databases opened the same way (immutable, with the site's
     inspect-data.json), the same settings and metadata; no templates, no static files."""
     gzip_only = Path(work) / "bare-plugins"
     gzip_only.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "budget_site" / "downloads" / "compression.py", gzip_only / "compression.py")
+    shutil.copyfile(ROOT / "bench" / "gzip_only_plugin.py", gzip_only / "gzip_only_plugin.py")
     settings = json.loads((ROOT / "settings.json").read_text())
     flags = []
     for key, value in settings.items():

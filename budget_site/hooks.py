@@ -1,24 +1,24 @@
-"""The site's hook modules, registered with Datasette in this order by plugins/budget_site_loader.py."""
+"""The site's hook modules, registered with Datasette in this order by plugins/budget_site_loader.py.
+
+Where two modules implement one hook, pluggy calls the one registered last first: the order of routes, template
+filters, connection functions and render_cell below is the order the suite has always run with. The request's
+ASGI layers are not hooks of their own: pipeline.py composes them, in the order it declares.
+"""
 import importlib
 
-from datasette.plugins import pm
+from .datasette_seam import register_plugin
 
-# The order the old plugins/ folder was loaded in on the machine the suite passed on (pluggy calls the module
-# registered last first).
 MODULES = [
-    "pages.results_page", "guards.read_only", "search.chinese_search", "pages.landing", "guards.param_guard",
-    "presentation.chinese_chrome", "pages.documents", "pages.doc_pages", "downloads.downloads",
-    "downloads.compression", "presentation.site_folders", "guards.result_budget", "pages.quality_page",
-    "guards.sql_limits", "presentation.template_speed", "presentation.amounts", "presentation.bilingual",
-    "pages.debug_pages", "guards.sql_authorizer", "presentation.site_vars", "pages.fund_card", "guards.public_host",
-    "guards.sql_error_status", "guards.security_headers", "pages.project_forms", "guards.bounded_functions",
-    "pages.changelog_page", "guards.refusals", "presentation.cache_headers", "pages.forms", "pages.checks_page",
-    "guards.sql_lane", "pages.sitemap", "pages.search_page", "presentation.facet_counts",
+    "pages.results_page", "search.chinese_search", "pages.landing", "presentation.chinese_chrome", "pages.documents",
+    "pages.doc_pages", "downloads.downloads", "presentation.site_folders", "guards.result_budget",
+    "pages.quality_page", "guards.sql_limits", "presentation.template_speed", "presentation.amounts",
+    "presentation.bilingual", "guards.sql_authorizer", "presentation.site_vars", "pages.fund_card",
+    "guards.sql_error_status", "pages.project_forms", "guards.bounded_functions", "pages.changelog_page",
+    "guards.refusals", "pages.forms", "pages.checks_page", "pages.sitemap", "pages.search_page",
+    "presentation.facet_counts", "pipeline",
 ]
 
 
 def register():
     for name in MODULES:
-        module = importlib.import_module(f"budget_site.{name}")
-        if not pm.is_registered(module):
-            pm.register(module)
+        register_plugin(importlib.import_module(f"budget_site.{name}"))

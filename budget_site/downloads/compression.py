@@ -11,7 +11,6 @@ every other wrapper sees the response as written.
 """
 import zlib
 
-from datasette import hookimpl
 
 COMPRESSIBLE = (b"text/", b"application/json", b"application/javascript", b"application/xml",
                 b"application/manifest+json", b"image/svg+xml")
@@ -85,8 +84,5 @@ def gzip_headers(headers):
     return with_vary(kept) + [(b"content-encoding", b"gzip")]
 
 
-@hookimpl(wrapper=True)
-def asgi_wrapper(datasette):
-    # Datasette applies the wrappers in this list's order, each around the last: appending makes gzip outermost.
-    wrappers = yield
-    return list(wrappers) + [gzip_wrapper]
+def asgi_layer(datasette):
+    return gzip_wrapper

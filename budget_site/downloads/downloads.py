@@ -118,8 +118,7 @@ def neutralised(neutraliser, decoder, body, last):
     return (text + (neutraliser.finish() if last else "")).encode("utf-8")
 
 
-@hookimpl
-def asgi_wrapper(datasette):
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     def wrap(app):
         async def excel_ready_csv(scope, receive, send):
             if scope["type"] != "http" or not scope["path"].endswith(".csv"):

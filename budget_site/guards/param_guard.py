@@ -32,7 +32,6 @@ import re
 import sqlite3
 import urllib.parse
 
-from datasette import hookimpl
 from datasette.utils import tilde_decode
 
 from budgetlib.cjk import MAX_QUERY_CHARACTERS, MAX_QUERY_TERMS
@@ -180,8 +179,7 @@ async def table_problem(datasette, scope):
     return None
 
 
-@hookimpl
-def asgi_wrapper(datasette):
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     settings = {name: datasette.setting(name) for name in ("max_returned_rows", "default_facet_size")}
 
     def wrap(app):

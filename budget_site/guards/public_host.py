@@ -10,7 +10,6 @@ The address is `plugins: public_host: public_url` in metadata.yml, which reads t
 """
 import urllib.parse
 
-from datasette import hookimpl
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8001"
 
@@ -24,8 +23,7 @@ def public_address(datasette):
     return parts.scheme, parts.netloc
 
 
-@hookimpl
-def asgi_wrapper(datasette):
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     scheme, host = public_address(datasette)
 
     def wrap(app):

@@ -4,15 +4,13 @@ The databases are already opened immutable and Datasette refuses SQL that is not
 as well means no form, plugin route or future write API can change anything, and no POST reaches code paths
 that were never meant for the public.
 """
-from datasette import hookimpl
 
 ALLOWED = {"GET", "HEAD"}
 MESSAGE = ("本网站只读，只接受 GET 和 HEAD 请求。\n"
            "This site is read-only: only GET and HEAD requests are accepted.\n").encode("utf-8")
 
 
-@hookimpl(tryfirst=True)  # innermost wrapper, so security_headers.py still adds its headers to the 405
-def asgi_wrapper(datasette):
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     def wrap(app):
         async def refuse_writes(scope, receive, send):
             if scope["type"] == "http" and scope["method"] not in ALLOWED:

@@ -40,8 +40,7 @@ async def refused(request):
                          title=title, status=status)
 
 
-@hookimpl(tryfirst=True)  # innermost: inside every guard, so any of them can mark a request
-def asgi_wrapper():
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     def wrap(app):
         async def route_refusals(scope, receive, send):
             if scope["type"] == "http" and REFUSE in scope:

@@ -19,7 +19,6 @@ import base64
 import hashlib
 import re
 
-from datasette import hookimpl
 
 # <script> blocks without src= in template sources; blocks holding Jinja expressions are listed by hand below.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
@@ -99,8 +98,7 @@ def headers_on_servers_own_400s(extra_headers):
     h11_impl.H11Protocol.send_400_response = send_400_response
 
 
-@hookimpl(trylast=True)  # outermost wrapper: every response, including other wrappers' own, gets the headers
-def asgi_wrapper(datasette):
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     hashes = inline_script_hashes(datasette.jinja_env)
     common = [
         (b"x-content-type-options", b"nosniff"),

@@ -36,7 +36,6 @@ import weakref
 
 import datasette.database
 import datasette.utils
-from datasette import hookimpl
 
 THREAD_NAME = "sql-lane"  # bounded_functions.py gives these threads' connections its guards
 SQL_THREADS = 1  # one of the machine's two cores at most for visitors' SQL; the other stays for pages
@@ -214,8 +213,7 @@ def carries_sql(scope):
     return bool(names & ARBITRARY_SQL)
 
 
-@hookimpl
-def asgi_wrapper(datasette):
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     lane = lane_for(datasette)
 
     def wrap(app):

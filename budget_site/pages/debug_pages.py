@@ -13,13 +13,11 @@ Every /-/ page of Datasette 0.65.5, and why it stays or goes:
 """
 import re
 
-from datasette import hookimpl
 
 HIDDEN = re.compile(r"^/-/(threads|databases|messages|allow-debug|patterns)(\.json)?/?$")
 
 
-@hookimpl
-def asgi_wrapper():
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     def wrap(app):
         async def hide_debug_pages(scope, receive, send):
             if scope["type"] == "http" and HIDDEN.match(scope["path"]):

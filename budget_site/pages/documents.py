@@ -43,8 +43,7 @@ async def document_page(datasette, request):
         "document.html", {"document": document, "text": text, "source_document": document}, request=request))
 
 
-@hookimpl
-def asgi_wrapper():
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     def wrap(app):
         async def declare_utf8(scope, receive, send):
             if scope["type"] != "http" or not scope["path"].startswith(("/source/", "/downloads/")):

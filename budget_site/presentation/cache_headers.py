@@ -5,11 +5,9 @@ Database pages already carry Cache-Control: Datasette's own default_cache_ttl on
 bundle datasette-hashed-urls' one year on /budget-<hash>/ URLs, whose content can never change. Errors are never
 marked cacheable.
 """
-from datasette import hookimpl
 
 
-@hookimpl
-def asgi_wrapper(datasette):
+def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     def wrap(app):
         async def add_cache_control(scope, receive, send):
             if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
