@@ -31,6 +31,8 @@ import time
 
 from datasette import hookimpl
 
+from ..names import SQL_LANE_THREADS, THREAD_DEADLINE, THREAD_GONE
+
 # Most work (len(X) x len(Y), in characters or bytes) one call may do, about 5 ms on this machine: instr/replace's
 # memcmp loop, trim's inner loop (about 300 times slower per comparison), LIKE/GLOB's pattern matcher (~1.2 ns per
 # text character x pattern character). A call only starts before the query's deadline, so this is also how far a
@@ -47,8 +49,6 @@ MAX_WIDTH = 1_000_000
 # One printf conversion: flags, width (digits or *), .precision (digits or *), length modifier, type.
 CONVERSION = re.compile(r"%[-+ 0#!,]*(\*|\d*)(?:\.(\*|\d*))?l{0,2}(.)", re.S)
 PRIVATE_CHECK_EVERY = 10  # instructions: the private connection runs one-call statements of a few steps
-THREAD_DEADLINE = "site_sql_deadline"  # left on the thread by sql_lane.py while a visitor's query runs
-THREAD_GONE = "site_visitor_gone"
 
 
 class TooMuchWork(Exception):
@@ -74,13 +74,10 @@ def widths(text, args, as_integer):
         used += 1  # the value this conversion formats
 
 
-VISITORS_SQL_THREADS = "sql-lane"  # the name prefix of the SQL lane's threads (sql_lane.py)
-
-
 def runs_visitors_sql(datasette):
     """Whether the connection being prepared (on the thread that will use it) can run visitors' SQL."""
     return (not datasette.setting("num_sql_threads")
-            or threading.current_thread().name.startswith(VISITORS_SQL_THREADS))
+            or threading.current_thread().name.startswith(SQL_LANE_THREADS))
 
 
 def must_stop():

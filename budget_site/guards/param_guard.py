@@ -23,7 +23,7 @@ server's one event loop (these requests carry no SQL of the visitor's, so the SQ
   40 MB page in 10 s and held the loop for all of it;
 - at most MAX_PARAMETERS parameters, MAX_QUERY_STRING bytes of query string, MAX_FACETS facets, and facets'
   toggle links (facets x values shown x query string) at most MAX_FACET_LINK_BYTES;
-- `_search` and `_search_<column>` as long and with as many terms as the site's own search (builder/cjk.py): FTS5
+- `_search` and `_search_<column>` as long and with as many terms as the site's own search (budgetlib/cjk.py): FTS5
   parses a query in one step the time limit cannot interrupt, 25,000 terms took 5.5 s and 250 MB.
 Refused requests get the site's error page (refusals.py).
 """
@@ -36,8 +36,9 @@ from datasette.utils import tilde_decode
 
 from budgetlib.cjk import MAX_QUERY_CHARACTERS, MAX_QUERY_TERMS
 
-# Datasette's table, view, canned query and row routes (app.py), on the raw path: /<database>/<table>[.<format>]
-TABLE_PATH = re.compile(r"^/(?P<database>[^/.]+)/(?P<table>[^/.]+)(\.\w+)?$")
+from ..datasette_seam import TABLE_PATH, sortable_columns
+from ..names import REFUSE
+
 NUMBER = re.compile(r"^[0-9]{1,9}$")
 NUMBER_PARAMETERS = {"_timelimit": NUMBER, "_ttl": NUMBER, "_size": re.compile(r"^([0-9]{1,9}|max)$"),
                      "_facet_size": re.compile(r"^([0-9]{1,9}|max)$")}
@@ -63,7 +64,7 @@ def bindable(value):
 
 
 def refuse(scope, parameter, reason="bad-parameter"):
-    return dict(scope, **{"site.refuse": (reason, parameter)})  # answered by refusals.py
+    return dict(scope, **{REFUSE: (reason, parameter)})  # answered by refusals.py
 
 
 def json_value(text, kind):
@@ -157,11 +158,7 @@ async def table_problem(datasette, scope):
         return "_next"  # a view pages by offset
     if "_sort" in args and "_sort_desc" in args and any(args["_sort"]) and any(args["_sort_desc"]):
         return "_sort_desc"
-    # What Datasette lets a table sort by (TableView.sortable_columns_for_table).
-    metadata = datasette.table_metadata(db.name, table)
-    sortable = set(metadata.get("sortable_columns") or await db.table_columns(table))
-    if "sortable_columns" not in metadata and not await db.primary_keys(table) and await db.table_exists(table):
-        sortable.add("rowid")
+    sortable = await sortable_columns(datasette, db, table)
     for name in ("_sort", "_sort_desc"):
         if any(value and value not in sortable for value in args.get(name, [])):
             return name

@@ -10,9 +10,10 @@ import re
 import urllib.parse
 
 from datasette import hookimpl
-from datasette.views.base import DatasetteError
 
-REFUSE = "site.refuse"  # the scope key guards set
+from ..datasette_seam import DatasetteError
+from ..names import REFUSE
+
 REASONS = {
     "bad-parameter": (400, "参数有误", "网址中的参数{detail}不正确：例如不存在的列名、不是数字的数字参数或超出范围的值。"
                       "请检查网址，或回到上一页重新选择。A URL parameter{detail} is not valid here."),

@@ -22,6 +22,8 @@ from json.encoder import encode_basestring_ascii
 
 from datasette import hookimpl
 
+from ..names import THREAD_CELL_LIMIT
+
 MAX_CELLS = 50_000  # 2,000 rows (max_returned_rows) x 25 columns
 # Encoded bytes of one result: with the markup around the values a body stays under ~10 MB, and the server holds
 # the rows, the encoded text and its bytes at once (~30 MB at most).
@@ -30,8 +32,8 @@ NUMBER_BYTES = 24  # the longest a number is written: -1.2345678901234567e-308
 PUNCTUATION_BYTES = 4  # quotes, comma, colon around each value
 HTML_ESCAPED = "&<>\"'"  # each written as an entity of up to 5 bytes (&#34;)
 # A thread may lower its own bound: sql_lane.py does for visitors' SQL shown as an HTML table, which costs about
-# twelve times as much per value to render as JSON or CSV (a Datasette render_cell call per value).
-THREAD_CELL_LIMIT = "site_result_cells"
+# twelve times as much per value to render as JSON or CSV (a Datasette render_cell call per value), leaving the lower
+# bound on the thread (names.THREAD_CELL_LIMIT).
 
 
 def message(cells):

@@ -26,6 +26,8 @@ import threading
 
 from datasette import hookimpl
 
+from ..names import SQL_LANE_THREADS, THREAD_AFTER_QUERY
+
 DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension"}
 # Virtual tables about the process or the file, not the data.
 DENIED_TABLES = {"sqlite_stmt", "sqlite_dbpage", "dbstat"}
@@ -34,8 +36,6 @@ SCHEMA_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "inde
 # 50 KB: at most 25,000 terms (0.24 s to parse) and a few thousand NOTs deep. cjk_query's largest output (500
 # characters) is ~1.5 KB; the index's texts are a few hundred characters.
 FTS_VALUE_LIMIT = 50_000
-VISITORS_SQL_THREADS = "sql-lane"  # the name prefix of the SQL lane's threads (sql_lane.py)
-THREAD_AFTER_QUERY = "site_after_query"  # callables sql_lane.py runs when a query ends
 
 
 def authorize(action, arg1, arg2, database, source):
@@ -81,6 +81,6 @@ def with_small_values_on_full_text(conn, fts_tables):
 def prepare_connection(conn):
     # Visitors' SQL runs on the SQL lane's threads (sql_lane.py); the pages' search is the site's own, bounded by
     # cjk_query, and shows whole texts, which may be long.
-    visitors = threading.current_thread().name.startswith(VISITORS_SQL_THREADS)
+    visitors = threading.current_thread().name.startswith(SQL_LANE_THREADS)
     fts_tables = full_text_tables(conn) if visitors else set()
     conn.set_authorizer(with_small_values_on_full_text(conn, fts_tables) if fts_tables else authorize)

@@ -13,8 +13,8 @@ import sqlite3
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
-from datasette.handle_exception import handle_exception as datasette_error_page
-from datasette.views.base import DatasetteError
+
+from ..datasette_seam import DatasetteError, error_page
 
 # SQLite result codes that describe the statement: refused by the authorizer, a value over a limit, a bad range.
 STATEMENT_ERRORS = {"SQLITE_AUTH", "SQLITE_TOOBIG", "SQLITE_RANGE", "SQLITE_MISMATCH"}
@@ -44,5 +44,5 @@ def caused_by_statement(exception):
 def handle_exception(datasette, request, exception):
     if caused_by_statement(exception):
         text = {MemoryError: TOO_MUCH_MEMORY, QueryInterrupted: TOO_SLOW}.get(type(exception), str(exception))
-        return datasette_error_page(datasette, request, DatasetteError(text, title="Invalid SQL", status=400))
+        return error_page(datasette, request, DatasetteError(text, title="Invalid SQL", status=400))
     return None

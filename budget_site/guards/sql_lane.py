@@ -34,10 +34,10 @@ import time
 import urllib.parse
 import weakref
 
-import datasette.database
-import datasette.utils
 
-THREAD_NAME = "sql-lane"  # bounded_functions.py gives these threads' connections its guards
+from ..datasette_seam import replace_query_time_limit, sqlite_timelimit, swap_executor
+from ..names import (REFUSE, SQL_LANE_THREADS, THREAD_AFTER_QUERY, THREAD_CELL_LIMIT, THREAD_DEADLINE,
+                     THREAD_GONE)
 SQL_THREADS = 1  # one of the machine's two cores at most for visitors' SQL; the other stays for pages
 MAX_RUNNING = 2  # one query on the thread, one being encoded or queued behind it
 MAX_WAITING = 16
@@ -49,7 +49,7 @@ REST = 4
 ARBITRARY_SQL = {"sql", "_where"}  # parameters whose value is SQL
 # Values one visitor's query may return as an HTML table. Datasette renders each through the plugins' render_cell
 # hooks, ~6 µs a value holding the interpreter (2,000 x 25 values: 0.3-0.6 s); JSON and CSV, ~0.5 µs a value, keep
-# result_budget.py's general bound. Read there from the thread as `site_result_cells`.
+# result_budget.py's general bound. Read there from the thread (names.THREAD_CELL_LIMIT).
 HTML_CELLS = 5_000
 DATA_SUFFIXES = (".json", ".csv")
 # SQLite instructions between two checks of the time limit on the lane's threads (Datasette: 1,000). The costliest
@@ -57,9 +57,6 @@ DATA_SUFFIXES = (".json", ".csv")
 # take 1-3 ms, so a query stops within ~0.1-0.2 s of its limit; a check (a Python call) every 100 instructions
 # costs visitors' queries about 5% more time.
 CHECK_EVERY = 100
-THREAD_DEADLINE = "site_sql_deadline"  # time.perf_counter() at which the running query must stop
-THREAD_GONE = "site_visitor_gone"  # a threading.Event set when the visitor who asked has disconnected
-THREAD_AFTER_QUERY = "site_after_query"  # what sql_authorizer.py changed for one statement, undone after it
 
 IN_SQL_LANE = contextvars.ContextVar("in_sql_lane", default=False)
 CELL_LIMIT = contextvars.ContextVar("cell_limit", default=None)  # a lower bound on values for this request, if any
@@ -90,7 +87,7 @@ class Lane:
         # on the server's loop every page waited behind each visitor's result. On another thread it only shares
         # the interpreter, which switches threads every few milliseconds.
         self.loop = asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, name=f"{THREAD_NAME}-loop", daemon=True).start()
+        threading.Thread(target=self.loop.run_forever, name=f"{SQL_LANE_THREADS}-loop", daemon=True).start()
 
     async def enter(self):
         """True once this request may run; False if too many are waiting or the wait was too long."""
@@ -137,12 +134,12 @@ def for_request(cells, gone, fn, *args, **kwargs):
     """Run fn on a lane thread with this request's bound on values and its "visitor gone" event on the thread."""
     thread = threading.current_thread()
     if cells is not None:
-        thread.site_result_cells = cells  # read by result_budget.py
+        setattr(thread, THREAD_CELL_LIMIT, cells)  # read by result_budget.py
     setattr(thread, THREAD_GONE, gone)
     try:
         return fn(*args, **kwargs)
     finally:
-        thread.__dict__.pop("site_result_cells", None)
+        thread.__dict__.pop(THREAD_CELL_LIMIT, None)
         setattr(thread, THREAD_GONE, None)
 
 
@@ -151,8 +148,8 @@ def lane_time_limit(conn, ms):
     """Datasette's sqlite_timelimit, checked every CHECK_EVERY instructions on the lane's threads (and stopping
     when the visitor has gone); Datasette's own everywhere else (the pages' SQL is the site's)."""
     thread = threading.current_thread()
-    if not thread.name.startswith(THREAD_NAME):
-        with datasette.utils.sqlite_timelimit(conn, ms):
+    if not thread.name.startswith(SQL_LANE_THREADS):
+        with sqlite_timelimit(conn, ms):
             yield
         return
     deadline = time.perf_counter() + ms / 1000
@@ -173,8 +170,7 @@ def lane_time_limit(conn, ms):
         setattr(thread, THREAD_AFTER_QUERY, [])
 
 
-# Database.execute looks the context manager up in its module at each query: this is the one place to change it.
-datasette.database.sqlite_timelimit = lane_time_limit
+replace_query_time_limit(lane_time_limit)
 
 
 async def watch_for_disconnect(receive, gone, relayed):
@@ -200,9 +196,8 @@ LANES = weakref.WeakKeyDictionary()  # one lane per Datasette (its app may be bu
 
 def lane_for(datasette):
     if datasette not in LANES:
-        if datasette.executor is not None:  # None when num_sql_threads is 0: no threads to separate
-            datasette.executor = LaneExecutor(datasette.executor, concurrent.futures.ThreadPoolExecutor(
-                SQL_THREADS, thread_name_prefix=THREAD_NAME, initializer=lower_priority))
+        swap_executor(datasette, lambda pages: LaneExecutor(pages, concurrent.futures.ThreadPoolExecutor(
+            SQL_THREADS, thread_name_prefix=SQL_LANE_THREADS, initializer=lower_priority)))
         LANES[datasette] = Lane()
     return LANES[datasette]
 
@@ -221,7 +216,7 @@ def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
             if scope["type"] != "http" or not carries_sql(scope):
                 return await app(scope, receive, send)
             if not await lane.enter():
-                return await app(dict(scope, **{"site.refuse": ("busy", None)}), receive, send)  # refusals.py
+                return await app(dict(scope, **{REFUSE: ("busy", None)}), receive, send)  # refusals.py
             in_lane = IN_SQL_LANE.set(True)
             cell_limit = CELL_LIMIT.set(None if scope["path"].endswith(DATA_SUFFIXES) else HTML_CELLS)
             gone, relayed = threading.Event(), asyncio.Queue()

@@ -13,6 +13,8 @@ Every /-/ page of Datasette 0.65.5, and why it stays or goes:
 """
 import re
 
+from ..names import REFUSE
+
 
 HIDDEN = re.compile(r"^/-/(threads|databases|messages|allow-debug|patterns)(\.json)?/?$")
 
@@ -21,7 +23,7 @@ def asgi_layer(datasette):  # a layer of the request pipeline (pipeline.py)
     def wrap(app):
         async def hide_debug_pages(scope, receive, send):
             if scope["type"] == "http" and HIDDEN.match(scope["path"]):
-                scope = dict(scope, **{"site.refuse": ("hidden", None)})  # answered by refusals.py
+                scope = dict(scope, **{REFUSE: ("hidden", None)})  # answered by refusals.py
             await app(scope, receive, send)
 
         return hide_debug_pages

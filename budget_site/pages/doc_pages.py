@@ -12,8 +12,9 @@ from pathlib import Path
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
-from datasette.utils import escape_sqlite
 from datasette.utils.asgi import Response
+
+from ..datasette_seam import escape_sqlite
 
 # SQLite declared type -> how the dictionary names it (Chinese, English)
 TYPE_NAMES = {"INTEGER": ("整数", "integer"), "REAL": ("小数", "real number"), "FLOAT": ("小数", "real number"),
@@ -52,7 +53,7 @@ async def describe_database(datasette, name):
         links = {fk["column"]: fk for fk in await db.foreign_keys_for_table(table)} if table in tables else {}
         columns = []
         for column in await db.table_column_details(table):
-            # A column doc reads "中文说明 / English" (the rule is plugins/bilingual.py's).
+            # A column doc reads "中文说明 / English" (the rule is budget_site/presentation/bilingual.py's).
             zh, en = datasette.jinja_env.globals["split_bilingual"](column_docs.get(column.name))
             type_zh, type_en = TYPE_NAMES.get(column.type.upper(), (column.type, column.type))
             columns.append({"name": column.name, "type": column.type, "type_zh": type_zh, "type_en": type_en,

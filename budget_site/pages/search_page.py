@@ -12,10 +12,11 @@ its ids run in one range):
 import sqlite3
 
 from datasette import hookimpl
-from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import BadRequest, Response
 
 from budgetlib.cjk import NOTHING, QueryTooLong, cjk_query, query_terms
+
+from ..datasette_seam import sqlite_timelimit
 
 PAGE_SIZE = 50
 LAST_PAGE = 1000  # 50,000 results; a larger page number is a made-up URL (and overflowed SQLite's OFFSET: a 500)

@@ -13,8 +13,8 @@ after facet_suggest_time_limit_ms at that size anyway, having found nothing.
 import json
 
 from datasette import hookimpl
-from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+
+from ..datasette_seam import ArrayFacet, ColumnFacet, DateFacet, column_facet_results, escape_sqlite
 
 SUGGEST_ROWS = 1_000
 COUNTS_TABLE = "facet_counts"
@@ -46,39 +46,8 @@ class CountedColumnFacet(ColumnFacet):
         counts = await counted(self) if unfiltered(self) else {}
         if not any((c["config"].get("column") or c["config"]["simple"]) in counts for c in self.get_configs()):
             return await super().facet_results()
-        # Datasette's ColumnFacet.facet_results (0.65.5), with the rows of each counted column read from counts.
-        facet_results, facets_timed_out = [], []
-        qs_pairs = self.get_querystring_pairs()
-        facet_size = self.get_facet_size()
-        for source_and_config in self.get_configs():
-            column = source_and_config["config"].get("column") or source_and_config["config"]["simple"]
-            if column not in counts:
-                live, timed_out = await ColumnFacet.facet_results(OneConfig(self, source_and_config))
-                facet_results += live
-                facets_timed_out += timed_out
-                continue
-            rows = [{"value": value, "count": count} for value, count in counts[column][: facet_size + 1]]
-            values = []
-            facet_results.append({
-                "name": column, "type": self.type, "hideable": source_and_config["source"] != "metadata",
-                "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
-                "results": values, "truncated": len(rows) > facet_size,
-            })
-            rows = rows[:facet_size]
-            expanded = await self.ds.expand_foreign_keys(self.database, self.table, column, [r["value"] for r in rows])
-            for row in rows:
-                column_qs = f"{column}__exact" if column.startswith("_") else column
-                selected = (column_qs, str(row["value"])) in qs_pairs
-                if selected:
-                    toggle_path = path_with_removed_args(self.request, {column_qs: str(row["value"])})
-                else:
-                    toggle_path = path_with_added_args(self.request, {column_qs: row["value"]})
-                values.append({
-                    "value": row["value"], "label": expanded.get((column, row["value"]), row["value"]),
-                    "count": row["count"], "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle_path)),
-                    "selected": selected,
-                })
-        return facet_results, facets_timed_out
+        return await column_facet_results(
+            self, counts, lambda config: ColumnFacet.facet_results(OneConfig(self, config)))
 
     async def suggest(self):
         return [] if too_big_to_suggest(self) else await super().suggest()

@@ -11,7 +11,8 @@ Measured with `make bench` (docs/scaling.md, "吞吐"): the per-request cost the
 import functools
 
 from datasette import hookimpl
-from datasette.utils import to_css_class
+
+from ..datasette_seam import to_css_class
 
 
 @hookimpl

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
-from datasette.plugins import pm
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -19,6 +18,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from builder.build import build  # noqa: E402
 from generate import generate  # noqa: E402
 from helpers import json_rows  # noqa: E402
+
+from budget_site.datasette_seam import pm  # noqa: E402
 
 
 @pytest.fixture(scope="module")
