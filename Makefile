@@ -29,7 +29,7 @@ serve: build run
 
 # Serve the site folder as it is. The link is resolved first, so this server keeps serving one consistent build
 # even while `make build` switches the link to a newer one; restart it to serve the new build. Absolute links use
-# PUBLIC_URL (plugins/public_host.py), by default the address this server listens on.
+# PUBLIC_URL (budget_site/guards/public_host.py), by default the address this server listens on.
 run: $(VENV)/.installed
 	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/datasette serve "$$(readlink -f $(SITE))" \
 		--host $(HOST) --port $(PORT)

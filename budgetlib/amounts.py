@@ -1,7 +1,7 @@
 """Amounts, one rule each: reading 万元 as filed, and showing whole 元 as 万元 without float noise.
 
 budget.db keeps every amount as filed (_原文), in 万元 (_万元) and in whole 元 (_元, integers, so sums are exact).
-The site's pages (plugins/amounts.py) and the build's checks use these same functions.
+The site's pages (budget_site/presentation/amounts.py) and the build's checks use these same functions.
 """
 import re
 import unicodedata

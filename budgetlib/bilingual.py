@@ -1,5 +1,5 @@
 """Where a bilingual text's Chinese ends and its English starts: one rule for the build (which adds to saved
-queries' descriptions) and the site (plugins/bilingual.py, which marks the English lang="en")."""
+queries' descriptions) and the site (budget_site/presentation/bilingual.py, which marks the English lang="en")."""
 import re
 
 # A column doc: "中文说明 / English", split at the last " / " that English follows.

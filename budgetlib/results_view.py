@@ -1,7 +1,7 @@
 """What the pages show of the self-evaluations (issue 22), read from budget.db: shared by the fund card
-(plugins/fund_card.py), the department page (plugins/landing.py) and /results (plugins/results_page.py). Every query
-is an indexed look-up of one fund's, or one year and department's, rows; the flags are the failed data_checks rows
-of each self-evaluation (对象_id), never computed here.
+(budget_site/pages/fund_card.py), the department page (budget_site/pages/landing.py) and /results
+(budget_site/pages/results_page.py). Every query is an indexed look-up of one fund's, or one year and
+department's, rows; the flags are the failed data_checks rows of each self-evaluation (对象_id), never computed here.
 """
 from decimal import Decimal
 

@@ -2,7 +2,7 @@
 Excel-mangled years and amounts. One message per distinct problem.
 
 Text that starts like a spreadsheet formula (=, +, -, @) is accepted as filed: the data keeps it verbatim and every
-CSV a person downloads neutralises it (builder/spreadsheet.py)."""
+CSV a person downloads neutralises it (budgetlib/spreadsheet.py)."""
 import re
 import unicodedata
 

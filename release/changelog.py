@@ -6,7 +6,7 @@
 
 budget.db stays what the build made of data/; the log goes into its own database, changes.db (tables `releases`
 and `changelog`), which holds the whole history: the previous release's changes.db plus this release's changes.
-The site's /changelog page (plugins/changelog_page.py) reads it.
+The site's /changelog page (budget_site/pages/changelog_page.py) reads it.
 """
 import json
 import sqlite3

@@ -6,7 +6,7 @@
   CSV writer still does the work (filters, `_labels`, `_stream`, max_csv_mb), this only adds the BOM and the name.
   The static data-package files (/downloads/*.csv, written with a BOM at build time) get the same name and header.
   Text that starts like a formula (= + - @ tab) gets a leading apostrophe, as in the data package's CSVs: the rule
-  is builder/spreadsheet.py, applied here to Datasette's streamed CSV as it passes (numbers are left alone).
+  is budgetlib/spreadsheet.py, applied here to Datasette's streamed CSV as it passes (numbers are left alone).
   Without `_dl` a .csv address stays exactly as Datasette serves it, for scripts and pandas (documented on /api).
 - XLSX: `.xlsx` on a table, saved query or SQL result (Jinja filter `xlsx_download` adds `_size=max`): one sheet
   with the Chinese column names, numbers as numbers, text and id columns as text, and a 说明 sheet (source address,
@@ -113,7 +113,7 @@ def csv_download_start(start, names, added_bytes):
 
 
 def neutralised(neutraliser, decoder, body, last):
-    """One chunk of Datasette's CSV with formula-like text made inert (builder/spreadsheet.py's rule)."""
+    """One chunk of Datasette's CSV with formula-like text made inert (budgetlib/spreadsheet.py's rule)."""
     text = neutraliser.feed(decoder.decode(body, final=last))
     return (text + (neutraliser.finish() if last else "")).encode("utf-8")
 

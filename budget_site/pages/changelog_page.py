@@ -1,7 +1,7 @@
 """/changelog (更正记录): what each release added, removed and corrected compared with the one before.
 
 A release's site folder holds its own database changes.db (tables `releases` and `changelog`, written by
-`make publish`, builder/changelog.py); budget.db never holds the log. A development build has no changes database,
+`make publish`, release/changelog.py); budget.db never holds the log. A development build has no changes database,
 and a first release has no changes, so the page then says 首次发布 (first release).
 """
 import json

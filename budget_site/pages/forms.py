@@ -19,7 +19,7 @@ async def forms_index(datasette, request):
     db = datasette.get_database("budget")
     forms = [dict(r) for r in await db.execute(
         "select f.*, d.部门编码 from forms f join departments d on d.部门 = f.部门 order by f.年度 desc, f.部门, f.表号")]
-    # the standard layout: one 项目支出绩效目标表 per project (plugins/project_forms.py)
+    # the standard layout: one 项目支出绩效目标表 per project (budget_site/pages/project_forms.py)
     projects = [dict(r) for r in await db.execute(
         "select f.年度, f.部门, f.序号, f.专项名称, d.部门编码 from special_funds f join departments d on d.部门 = f.部门 "
         "where f.版式 = '标准' order by f.年度 desc, f.部门, f.序号")]

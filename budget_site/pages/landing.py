@@ -62,7 +62,7 @@ def department_page(conn, department, request, saved_queries):
     previous_year = max((y for y in years if y < year), default=None)
     previous_budget = first(conn, "select * from department_budgets where 年度 = ? and 部门 = ?",
                             [previous_year, department])
-    # The rule of the fund_year_changes view (builder/year_changes.py), applied to two years' rows.
+    # The rule of the fund_year_changes view (budgetlib/year_changes.py), applied to two years' rows.
     previous_funds = rows(conn, "select id, 专项名称, 资金总额_分 from special_funds where 部门 = ? and 年度 = ?",
                           [department, previous_year])
     previous_funds = [{**f, "金额_元": yuan_exact(f["资金总额_分"])} for f in previous_funds]

@@ -1,7 +1,7 @@
 """/results (承诺兑现了吗): a year's self-evaluations (?年度=, the latest by default) — each department's counts,
 spending and scores (result_summaries, which the build fills), and a department's every project (?部门=; at once
 when the year has one department): budget, spent, execution rate, score and flags. Read in one go on the database
-thread through builder/results_view.py, which the fund card and the department page share."""
+thread through budgetlib/results_view.py, which the fund card and the department page share."""
 from datasette import hookimpl
 from datasette.utils.asgi import BadRequest, Response
 

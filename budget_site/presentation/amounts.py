@@ -1,4 +1,4 @@
-"""Amounts as the forms print them, on every page: the 万元 rules live once, in builder/amounts.py."""
+"""Amounts as the forms print them, on every page: the 万元 rules live once, in budgetlib/amounts.py."""
 from datasette import hookimpl
 
 from budgetlib.amounts import percent, wan, wan_change

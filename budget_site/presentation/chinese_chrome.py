@@ -122,5 +122,5 @@ def prepare_jinja2_environment(env, datasette):
     env.filters["operator_zh"] = operator_name
     env.globals["table_description_zh"] = table_description
     env.globals["explain_error"] = explain_error
-    # Breadcrumbs and file names (plugins/downloads.py) name things by their titles.
+    # Breadcrumbs and file names (budget_site/downloads/downloads.py) name things by their titles.
     env.globals["title_of"] = lambda database, name=None: title_of(datasette, database, name)

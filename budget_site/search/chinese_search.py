@@ -1,5 +1,5 @@
 """Chinese full-text search on the site: the SQL functions and the highlighting. How matching works (one token per
-character, queries as phrases) is the build's rule, in builder/cjk.py, shared with the search index."""
+character, queries as phrases) is the build's rule, in budgetlib/cjk.py, shared with the search index."""
 import re
 
 from datasette import hookimpl

@@ -1,4 +1,4 @@
-"""builder/amounts.py: reading 万元 cells as filed, exact whole 元, and 万元 text without float noise. Every expected
+"""budgetlib/amounts.py: reading 万元 cells as filed, exact whole 元, and 万元 text without float noise. Every expected
 value is written out here; the figures are the 2019 forms' own (seed_forms.SOURCE)."""
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""builder/cjk.py, the search rule the index and the site share: one token per letter, digit or Chinese character;
+"""budgetlib/cjk.py, the search rule the index and the site share: one token per letter, digit or Chinese character;
 a query becomes FTS5 phrases of its characters. And the site's highlighting, which must follow the same rule."""
 import sqlite3
 
