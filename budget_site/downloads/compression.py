@@ -5,9 +5,9 @@ six-fold. Streams (CSV with _stream=on) are compressed chunk by chunk. Already-c
 the SQLite downloads pass untouched, as do small bodies and HEAD requests.
 
 Why not datasette-gzip: it compresses every content type at level 9 and is ordered by trylast against
-security_headers.py, which must read the uncompressed page to choose its script policy. This wrapper is a pluggy
-hook wrapper that appends itself after every other plugin's ASGI wrapper, so it is always the outermost layer:
-every other wrapper sees the response as written.
+security_headers.py, which must read the uncompressed page to choose its script policy. This layer is the first
+of the request pipeline (pipeline.py), outside every other plugin's ASGI wrapper: every other layer sees the
+response as written.
 """
 import zlib
 

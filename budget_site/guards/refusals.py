@@ -1,8 +1,8 @@
 """One place that words every refusal the site's guards make, shown like any other error page of the site.
 
-The guards (param_guard.py, sql_lane.py, public_host.py, debug_pages.py) are ASGI wrappers outside Datasette. To
-refuse a request they pass it on marked `scope["site.refuse"] = (reason, detail)`; the wrapper here, next to
-Datasette, turns a marked request into /-/refused/<reason>/<original path>, and that route raises the error. So
+The guards (param_guard.py, sql_lane.py, debug_pages.py) are layers of the request pipeline (pipeline.py). To
+refuse a request they pass it on marked `scope[names.REFUSE] = (reason, detail)`; the layer here, the innermost,
+turns a marked request into /-/refused/<reason>/<original path>, and that route raises the error. So
 Datasette renders it with the site's error.html (or its JSON error shape for .json paths) and every other wrapper
 still adds its headers. Nothing of the refused request reaches any other view.
 """
