@@ -16,13 +16,10 @@ HOST ?= 127.0.0.1
 DATA_DIR ?= data
 SOURCE_DIR ?= source
 SITE ?= site
-# Plugins import the few helpers they share with the build (builder/amounts.py, cjk.py, year_changes.py).
-export PYTHONPATH := $(CURDIR)
-
 # Everything the build reads: a change to any of these rebuilds the site. Folders are listed too, so that adding or
 # removing a CSV or a year also counts.
 BUILD_INPUTS := build_db.py contract.yml metadata.yml settings.json $(wildcard queries/*.sql) schemas/fiscal-data-package.json \
-	$(wildcard builder/*.py builder/*/*.py) $(SOURCE_DIR) $(wildcard $(SOURCE_DIR)/* $(SOURCE_DIR)/*/*) \
+	$(wildcard builder/*.py builder/*/*.py builder/*/*/*.py budgetlib/*.py) $(SOURCE_DIR) $(wildcard $(SOURCE_DIR)/* $(SOURCE_DIR)/*/*) \
 	$(DATA_DIR) $(wildcard $(DATA_DIR)/*/ $(DATA_DIR)/*.csv $(DATA_DIR)/*/*.csv)
 
 .PHONY: serve test test-fast lint build clean lock run publish deploy bench soak system-packages bench-system-packages \
@@ -32,7 +29,7 @@ serve: build run
 
 # Serve the site folder as it is. The link is resolved first, so this server keeps serving one consistent build
 # even while `make build` switches the link to a newer one; restart it to serve the new build. Absolute links use
-# PUBLIC_URL (plugins/public_host.py), by default the address this server listens on.
+# PUBLIC_URL (budget_site/guards/public_host.py), by default the address this server listens on.
 run: $(VENV)/.installed
 	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/datasette serve "$$(readlink -f $(SITE))" \
 		--host $(HOST) --port $(PORT)
@@ -76,7 +73,7 @@ soak: system-packages $(VENV)/.installed
 		tests/build/test_fuzz_inputs.py tests/server/test_replicas.py tests/server/test_sql_lane.py \
 		tests/server/test_param_fuzz.py
 
-# Check data/, build into a new folder, run every test tier but tests/build on it (builder/gate.py), assemble
+# Check data/, build into a new folder, run every test tier but tests/build on it (release/gate.py), assemble
 # dist/<version>/ and deploy it if PUBLISH_TARGET is set (cloudrun or docker; see README). Never overwrites an
 # earlier release.
 publish: system-packages $(VENV)/.installed $(RUNTIME_VENV)/.installed $(FRICTIONLESS_VENV)/.installed $(NODE_MODULES)
@@ -111,7 +108,7 @@ $(SITE)/budget.db: $(VENV)/.installed $(BUILD_INPUTS)
 # rebuilt after a change of packages and not otherwise. The nested environments wait for .venv, which a rebuild
 # deletes as a whole.
 $(VENV)/.installed: FORCE
-	@PYTHON=$(PYTHON) bash scripts/make-venv $(VENV) requirements/build.txt requirements/test.txt
+	@PYTHON=$(PYTHON) PROJECT=. bash scripts/make-venv $(VENV) requirements/build.txt requirements/test.txt
 
 $(RUNTIME_VENV)/.installed: FORCE | $(VENV)/.installed
 	@PYTHON=$(PYTHON) bash scripts/make-venv $(RUNTIME_VENV) requirements/runtime.txt

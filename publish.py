@@ -1,10 +1,10 @@
-"""`make publish` and `make deploy`: the command line of builder/release.py (see there for the steps).
+"""`make publish` and `make deploy`: the command line of release/release.py (see there for the steps).
 
     python publish.py                           check data/, build, test, make dist/<version>/, deploy it if
                                                 PUBLISH_TARGET is set                           (make publish)
     python publish.py --deploy dist/<version>   deploy an existing release after checking its SHA256SUMS
                                                                                 (make deploy RELEASE=dist/<version>)
-Environment (builder/deploy.py): PUBLISH_TARGET=cloudrun with CLOUDRUN_SERVICE [CLOUDRUN_REGION,
+Environment (release/deploy.py): PUBLISH_TARGET=cloudrun with CLOUDRUN_SERVICE [CLOUDRUN_REGION,
 CLOUDRUN_MAX_INSTANCES], or PUBLISH_TARGET=docker with IMAGE. Unset: make the release and say how to deploy it.
 
 Every failure is a message in Chinese and English saying what to do, never a traceback: the details of an
@@ -20,12 +20,12 @@ from pathlib import Path
 
 from builder.contract import ContractError
 from builder.datapackage import DataPackageError
-from builder.deploy import DeployFailed
+from release.deploy import DeployFailed
 from builder.interrupts import Terminated, raise_on_termination
 from builder.metadata import MetadataError
 from builder.problems import InputErrors
-from builder.refusal import Refusal
-from builder.release import CHINA_TIME, deploy_release, publish
+from release.refusal import Refusal
+from release.release import CHINA_TIME, deploy_release, publish
 
 ROOT = Path(__file__).resolve().parent
 UNCHANGED = {

@@ -142,7 +142,8 @@ class Server:
 
 
 def wrk(url, connections, seconds, gzip=True):
-    # Requests ask for gzip, as browsers do: the site compresses (plugins/compression.py) and pays for it here.
+    # Requests ask for gzip, as browsers do: the site compresses (budget_site/downloads/compression.py) and pays
+    # for it here.
     accept = ["-H", "Accept-Encoding: gzip"] if gzip else []
     command = ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", *accept,
                "-s", BENCH / "wrk_report.lua", url]

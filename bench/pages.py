@@ -20,8 +20,8 @@ def search_sql_for_bare(word):
     """The query behind the search page at a million rows (the most recent matches, ranked), with the word already
     segmented and every parameter written in, for a Datasette without the site's cjk_query function."""
     sys.path.insert(0, str(ROOT))
-    from builder.cjk import cjk_query, query_terms
-    from plugins.search_page import CANDIDATES, PAGE_SIZE, ranked_sql
+    from budgetlib.cjk import cjk_query, query_terms
+    from budget_site.pages.search_page import CANDIDATES, PAGE_SIZE, ranked_sql
 
     def literal(text):
         return "'" + text.replace("'", "''") + "'"
@@ -77,12 +77,12 @@ def site_command(site, port):
 
 
 def bare_command(site, port, metadata, python, work):
-    """Datasette with no plugin but the site's gzip wrapper (bench/bare_datasette.py, plugins/compression.py alone in
-    a plugins folder of its own), the same databases opened the same way (immutable, with the site's
+    """Datasette with no plugin but the site's gzip wrapper (bench/bare_datasette.py, bench/gzip_only_plugin.py alone
+    in a plugins folder of its own), the same databases opened the same way (immutable, with the site's
     inspect-data.json), the same settings and metadata; no templates, no static files."""
     gzip_only = Path(work) / "bare-plugins"
     gzip_only.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "plugins" / "compression.py", gzip_only / "compression.py")
+    shutil.copyfile(ROOT / "bench" / "gzip_only_plugin.py", gzip_only / "gzip_only_plugin.py")
     settings = json.loads((ROOT / "settings.json").read_text())
     flags = []
     for key, value in settings.items():

@@ -133,7 +133,7 @@ def header(r):
         f"- 每次负载 each load: wrk `-d{r['args']['seconds']}s`, 并发 concurrency 1 (`-t1 -c1`) 和 16 (`-t2 -c16`), "
         "先请求两次 after two requests (the first one's time is shown as “首次 first”); 超时 timeout 30 s; wrk 与服务器在同"
         "一台机器上，共用两个核 (wrk shares the 2 cores). 错误 errors: status = 非 2xx/3xx 的回答 answers other than 2xx/3xx.",
-        "- 压缩 compression: 请求带 `Accept-Encoding: gzip`（如同浏览器）；本站压缩回答（plugins/compression.py），对照的 Datasette 只加载同一个 gzip 插件，另在并发 16 时测一次不要求 gzip 的请求（即完全不压缩）。Requests ask for gzip, as browsers do; the site compresses (plugins/compression.py), bare Datasette loads the same gzip wrapper as its only plugin, and is measured once more at 16 connections without gzip.",
+        "- 压缩 compression: 请求带 `Accept-Encoding: gzip`（如同浏览器）；本站压缩回答（budget_site/downloads/compression.py），对照的 Datasette 只加载同一个 gzip 插件，另在并发 16 时测一次不要求 gzip 的请求（即完全不压缩）。Requests ask for gzip, as browsers do; the site compresses (budget_site/downloads/compression.py), bare Datasette loads the same gzip wrapper as its only plugin, and is measured once more at 16 connections without gzip.",
         "",
     ]
 
@@ -227,7 +227,7 @@ def pages_section(r, labels, big, small):
         "",
         "### 吞吐 Throughput: 本站 vs 无插件 Datasette，并发 16 this site vs bare Datasette, 16 connections",
         "",
-        "gzip 两边都开 on both sides：对照服务器只加载本站的 gzip 插件（plugins/compression.py）。"
+        "gzip 两边都开 on both sides：对照服务器只加载本站的 gzip 插件（budget_site/downloads/compression.py）。"
         "不压缩 plain：同一对照服务器回答不要求 gzip 的请求，即完全无插件的 Datasette（本站仍压缩）。"
         " gzip: the bare server loads the site's gzip wrapper as its only plugin. plain: the same bare server answering "
         "requests that do not ask for gzip, i.e. Datasette with nothing added (this site still compresses). "

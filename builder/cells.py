@@ -2,12 +2,12 @@
 Excel-mangled years and amounts. One message per distinct problem.
 
 Text that starts like a spreadsheet formula (=, +, -, @) is accepted as filed: the data keeps it verbatim and every
-CSV a person downloads neutralises it (builder/spreadsheet.py)."""
+CSV a person downloads neutralises it (budgetlib/spreadsheet.py)."""
 import re
 import unicodedata
 
 from . import contract
-from .amounts import looks_like_date, parse_amount, parse_money
+from budgetlib.amounts import looks_like_date, parse_amount, parse_money
 
 def year_mismatch(value, year):
     """(zh, en): why a 年度 cell is not its folder's year, worded to lead to the fix."""

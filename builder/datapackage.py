@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import contract, parallel
-from .spreadsheet import FORMULA_START
+from budgetlib.spreadsheet import FORMULA_START
 
 ROOT = Path(__file__).resolve().parent.parent
 FISCAL_SCHEMA = ROOT / "schemas" / "fiscal-data-package.json"

@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from . import contract
-from .amounts import FEN_PER, fen, parse_money
+from budgetlib.amounts import FEN_PER, fen, parse_money
 from .read import CONTROL
 
 EXCERPT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*万元")

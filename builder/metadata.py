@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from . import contract
-from .bilingual import split_bilingual
+from budgetlib.bilingual import split_bilingual
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"

@@ -10,8 +10,8 @@ from collections import Counter
 from decimal import Decimal
 
 from . import contract
-from .amounts import fen, parse_amount, yuan_from_fen
-from .results import as_real, data_or_none, is_template, number, rate
+from budgetlib.amounts import fen, parse_amount, yuan_from_fen
+from budgetlib.results import as_real, data_or_none, is_template, number, rate
 
 
 def cell(value, rule):

@@ -19,7 +19,7 @@ import sqlite_utils
 from . import contract
 from .inputs import DEPARTMENTS_FILE, year_folders
 from .read import text_lines
-from .year_changes import view_sql
+from budgetlib.year_changes import view_sql
 
 BATCH = 5000  # rows per executemany
 # The tables whose rows are written per year and department, and which the derived tables are computed from.

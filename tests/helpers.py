@@ -355,8 +355,8 @@ async def axe_violations(page, tags=WCAG_AA_TAGS):
         raise RuntimeError(f"{AXE_SCRIPT} is missing: run `npm ci` (make test does) / 缺少 axe-core，请先运行 npm ci")
     if not await page.evaluate("typeof window.axe === 'object'"):
         # Evaluated by the browser's debugging protocol, not added as a <script> (page.add_script_tag): the site's
-        # Content-Security-Policy (plugins/security_headers.py) rightly refuses inline scripts, and the test must
-        # not weaken it (bypass_csp) to look at the page.
+        # Content-Security-Policy (budget_site/guards/security_headers.py) rightly refuses inline scripts, and the test
+        # must not weaken it (bypass_csp) to look at the page.
         await page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
     results = await page.evaluate("""tags => axe.run(document, tags ? {runOnly: {type: 'tag', values: tags},
         resultTypes: ['violations']} : {resultTypes: ['violations']})""", tags)

@@ -4,7 +4,7 @@ Amounts are compared in whole 元, so differences are exact."""
 from collections import defaultdict
 from decimal import Decimal
 
-from ..amounts import wan
+from budgetlib.amounts import wan
 from .results import result_checks
 
 # A district bureau's project of 10亿元 (100,000 万元) or more: likely a 元 figure typed under 万元. A project in 元

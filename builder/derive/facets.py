@@ -3,7 +3,8 @@
 A table page on the site shows the facets metadata.yml names (`facets:`). Counting them means a GROUP BY over the
 whole table on every visit; at a million rows that is most of a second. The published database never changes, so
 the build counts them here, in exactly the order Datasette's column facet lists them (most rows first, then by
-value), and the site reads them back (plugins/facet_counts.py). Pages with a filter count live, as before."""
+value), and the site reads them back (budget_site/presentation/facet_counts.py). Pages with a filter count live,
+as before."""
 import json
 
 

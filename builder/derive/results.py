@@ -2,7 +2,7 @@
 
 `link_results` finds what each result evaluates: the self-evaluation's fund (special_funds of the same year and
 department, by 项目名称 = 专项名称) and each indicator's target (performance_indicators of that fund, annual half):
-by 三级指标 where the target has one, otherwise by the 二级 vocabulary (builder/results.py level2). It sets 专项_id,
+by 三级指标 where the target has one, otherwise by the 二级 vocabulary (budgetlib/results.py level2). It sets 专项_id,
 指标_id, 目标指标值, 对应说明 and the two flags on the rows (the build writes them back). `result_checks` gives the
 data_checks rows: one per self-evaluation and check, 对象表 self_evaluations. A form published blank (填报状态 未填报)
 fails none of them: its only rows are the links.
@@ -10,7 +10,7 @@ fails none of them: its only rows are the links.
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..results import level2, plain, rate, same_text
+from budgetlib.results import level2, plain, rate, same_text
 from .indicators import parsed
 
 LINKED_COLUMNS = {"self_evaluations": ("专项_id",),
@@ -41,7 +41,7 @@ def link_results(tables):
 
 
 class TargetIndex:
-    """A fund's annual targets by 三级指标 (as compared: builder/results.py plain) and by 二级 vocabulary word."""
+    """A fund's annual targets by 三级指标 (as compared: budgetlib/results.py plain) and by 二级 vocabulary word."""
 
     def __init__(self):
         self.by_name, self.by_word = defaultdict(list), defaultdict(list)

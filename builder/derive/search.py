@@ -1,6 +1,6 @@
 """search_index: one row per non-empty searchable cell (contract.yml `search`), each character its own FTS5 token."""
 from .. import contract
-from ..cjk import segment
+from budgetlib.cjk import segment
 
 
 def search_rows(tables, first_id=1):

@@ -6,7 +6,7 @@ data/departments.csv) and the split of form 3's 产出指标 into its spending c
 import re
 
 from .. import contract
-from ..amounts import parse_amount
+from budgetlib.amounts import parse_amount
 from .document import Problem
 
 # The files of data/<year>/ this layout writes and their columns, in file order, as contract.yml declares them:
@@ -25,7 +25,7 @@ CATEGORY = re.compile(r"^(?P<name>\D+?)\s*(?P<amount>\d+(?:\.\d+)?)\s*万元$")
 
 
 def is_amount(text):
-    """The build's own amount rule (builder/amounts.py): digits in 万元, at most 4 decimals, optional 万元 and commas."""
+    """The build's own amount rule (budgetlib/amounts.py): digits in 万元, at most 4 decimals, optional 万元 and commas."""
     try:
         parse_amount(text)
         return True

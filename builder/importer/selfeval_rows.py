@@ -8,8 +8,8 @@
 
 Whatever the way, a heading the importer does not know stops the import (unknown_headings).
 """
-from ..amounts import NOT_APPLICABLE
-from ..results import is_template
+from budgetlib.amounts import NOT_APPLICABLE
+from budgetlib.results import is_template
 from . import selfeval_spec as spec
 from .document import Problem
 from .selfeval_spec import column_of

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT
 from builder.build import build
-from builder.release import next_version, releases
+from release.release import next_version, releases
 from release_helpers import (FIXTURE_YEAR, RELEASE_NAME, add_fixture_year, assert_refused, changelog,
                              dockerfile, read_rows, release_names, run_publish, serve_dev,
                              serve_release, set_fund_amount, tree_sums, write_rows)
@@ -68,11 +68,11 @@ def test_nothing_changed_since_the_last_release_makes_no_release(published):
     assert tree_sums(published.repo / "dist") == published.before_again
 
 
-def plugin_imports(site):
-    """The builder modules the site's plugins import (`from builder.x import …`, `import builder.x`)."""
+def shared_imports(release):
+    """The budgetlib modules the site's code imports (`from budgetlib.x import …`, `import budgetlib.x`)."""
     found = set()
-    for plugin in (site / "plugins").glob("*.py"):
-        found |= set(re.findall(r"^\s*(?:from|import) builder\.(\w+)", plugin.read_text(encoding="utf-8"), re.M))
+    for module in (release / "budget_site").rglob("*.py"):
+        found |= set(re.findall(r"^\s*(?:from|import) budgetlib\.(\w+)", module.read_text(encoding="utf-8"), re.M))
     return found
 
 
@@ -80,15 +80,16 @@ def test_a_release_is_a_standalone_site_folder_and_how_to_run_it(published):
     release = published.releases[0]
     site = release / "site"
     for name in ("budget.db", "filings.db", "changes.db", "inspect-data.json", "metadata.yml", "settings.json",
-                 "templates/base.html", "templates/changelog.html", "plugins/changelog_page.py", "static/site.css",
+                 "templates/base.html", "templates/changelog.html", "plugins/budget_site_loader.py", "static/site.css",
                  "downloads/datapackage.json", "downloads/special_funds.csv", "source/2019/shifeng-minzheng.txt"):
         assert (site / name).is_file(), name
-    for name in ("builder/__init__.py", "requirements.txt", "Dockerfile", "SHA256SUMS", "CHANGELOG.json", "更正记录.md"):
+    for name in ("budget_site/__init__.py", "budgetlib/__init__.py", "release/integrity.py", "requirements.txt",
+                 "Dockerfile", "SHA256SUMS", "CHANGELOG.json", "更正记录.md"):
         assert (release / name).is_file(), name
     assert [p for p in release.rglob("*") if p.is_symlink()] == []  # configuration copied, not linked
-    assert plugin_imports(site) >= {"amounts", "cjk", "year_changes"}
-    for module in plugin_imports(site):  # every helper a plugin imports travels with the release
-        assert (release / "builder" / f"{module}.py").is_file(), module
+    assert shared_imports(release) >= {"amounts", "cjk", "year_changes"}
+    for module in shared_imports(release):  # every helper the site imports travels with the release
+        assert (release / "budgetlib" / f"{module}.py").is_file(), module
     inspected = json.loads((site / "inspect-data.json").read_text(encoding="utf-8"))
     assert {name: entry["hash"] for name, entry in inspected.items()} == {
         name: hashlib.sha256((site / f"{name}.db").read_bytes()).hexdigest() for name in ("budget", "filings", "changes")}
@@ -384,7 +385,7 @@ def test_versions_count_up_per_day_in_china_time(tmp_path):
 def test_the_gate_runs_every_tier_but_tests_build_which_holds_every_test_that_publishes():
     """The gate leaves out tests/build alone, and every test file that runs `make publish` on copies of its own (or
     uses the shared first release) is there, so none publishes inside a publish."""
-    from builder.gate import command
+    from release.gate import command
     publishing = {p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("test_*.py")
                   if re.search(r'\brun_publish\b|"publish"|"publish\.py"|\breleased_repo\b', p.read_text(encoding="utf-8"))}
     assert {"tests/build/test_publish.py", "tests/build/test_bad_inputs.py", "tests/build/test_release_integrity.py",
@@ -396,4 +397,4 @@ def test_the_gate_runs_every_tier_but_tests_build_which_holds_every_test_that_pu
     assert {"unit", "site", "server", "browser"} <= {p.name for p in (ROOT / "tests").iterdir() if p.is_dir()}
     assert "tests" in pytest_args and not any(a.startswith(("-k", "-m", "--deselect")) for a in pytest_args)
     # Nothing from the environment reaches the gate's pytest arguments (BUDGET_SITE only says which site to test).
-    assert "environ" not in (ROOT / "builder" / "gate.py").read_text().split("def command", 1)[1].split("def run")[0]
+    assert "environ" not in (ROOT / "release" / "gate.py").read_text().split("def command", 1)[1].split("def run")[0]

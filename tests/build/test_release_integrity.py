@@ -131,7 +131,7 @@ def test_a_release_that_differs_from_its_sha256sums_is_never_deployed(repo, tool
         assert_refused(result, *fragments, "不能部署", "not deploying", unchanged="The site is unchanged")
         assert tools.calls() == []  # refused before docker was even asked whether it runs
         # The image build runs the same check with the release's own copy of it (the Dockerfile's RUN line).
-        in_image = subprocess.run([sys.executable, "-m", "builder.integrity", "."], cwd=release, capture_output=True,
+        in_image = subprocess.run([sys.executable, "-m", "release.integrity", "."], cwd=release, capture_output=True,
                                   text=True, env=clean_env(PYTHONDONTWRITEBYTECODE="1"))
         assert in_image.returncode == 1 and "Traceback" not in in_image.stderr, in_image.stderr
         assert fragments[0] in in_image.stderr
@@ -142,14 +142,14 @@ def test_a_release_that_differs_from_its_sha256sums_is_never_deployed(repo, tool
 def test_the_check_in_the_image_passes_an_untouched_release_and_writes_nothing(repo):
     release = repo / "dist" / release_names(repo)[-1]
     before = tree_sums(release)
-    result = subprocess.run([sys.executable, "-m", "builder.integrity", "."], cwd=release, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "release.integrity", "."], cwd=release, capture_output=True,
                             text=True, env=clean_env(PYTHONDONTWRITEBYTECODE="1"))
     assert result.returncode == 0, result.stderr
     assert tree_sums(release) == before  # no __pycache__: the image sets PYTHONDONTWRITEBYTECODE, like here
     instructions = [line for line in (release / "Dockerfile").read_text(encoding="utf-8").splitlines()
                     if line and not line.startswith("#")]
     # Right after the files are copied in, before the image can be used.
-    assert instructions.index("RUN python -m builder.integrity .") == instructions.index("COPY . ./") + 1
+    assert instructions.index("RUN python -m release.integrity .") == instructions.index("COPY . ./") + 1
 
 
 def test_docker_deploy_builds_and_pushes_the_release_folder(repo, tools):

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
-from datasette.plugins import pm
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -19,6 +18,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from builder.build import build  # noqa: E402
 from generate import generate  # noqa: E402
 from helpers import json_rows  # noqa: E402
+
+from budget_site.datasette_seam import pm  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,8 @@ def province(tmp_path_factory):
 
 
 def plugin(name):
-    """A module of plugins/ as Datasette loaded it (to change one of its limits in a test)."""
-    return next(p for p in pm.get_plugins() if getattr(p, "__name__", "") == f"{name}.py")
+    """A module of the site as Datasette loaded it (to change one of its limits in a test)."""
+    return next(p for p in pm.get_plugins() if getattr(p, "__name__", "").endswith(f".{name}"))
 
 
 def rows_of(path):

@@ -9,7 +9,7 @@ import pytest
 
 from builder.derive.results import full_marks_below_target, link_results
 from builder.problems import InputErrors
-from builder.results import is_template, level2, number, rate
+from budgetlib.results import is_template, level2, number, rate
 from helpers import edit, read, set_cell, write
 
 E1, E2 = "2031-shili-jiaotong-e01", "2031-shili-jiaotong-e02"

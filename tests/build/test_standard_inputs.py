@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from builder.amounts import fen
+from budgetlib.amounts import fen
 from builder.build import build
 from builder.problems import InputErrors, report
 

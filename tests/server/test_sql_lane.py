@@ -1,4 +1,4 @@
-"""Visitors looping slow SQL cannot starve the pages (plugins/sql_lane.py), measured on a real server.
+"""Visitors looping slow SQL cannot starve the pages (budget_site/guards/sql_lane.py), measured on a real server.
 
 Before the lane, 8 clients looping a query that the 1 s time limit stops left the landing page at 17-33 s a load.
 `make test` runs 4 attackers for about 10 s; `make soak` (SOAK=1) the full 8 attackers for 60 s, then 8 attackers

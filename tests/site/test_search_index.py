@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.cjk import cjk_query, segment
+from budgetlib.cjk import cjk_query, segment
 from helpers import declared_search, searchable_texts, substring_scan
 
 QUERIES = ["低保", "养老", "残疾", "城市低保", "高龄老人补贴", "应保尽保存", "2019年底前", "100%", "元/月", "社区",

@@ -208,7 +208,7 @@ async def test_filter_operators_in_chinese_with_unchanged_values(ds, counts):
     assert f"共 {counts['ecological']} 行" in (await ds.client.get(response.headers["location"])).text
 
 
-# Every page's navigation bar and footer, in order (plugins/site_vars.py builds them once per server).
+# Every page's navigation bar and footer, in order (budget_site/presentation/site_vars.py builds them once per server).
 NAV_LINKS = ["/", "/budget/special_funds", "/budget/performance_indicators", "/forms", "/quality", "/results", "/checks", "/budget",
              "/search"]
 FOOTER_LINKS = ["/documents", "/budget/notes", "/budget.db", "/dictionary", "/api", "/changelog"]
@@ -239,8 +239,8 @@ async def test_links_follow_the_base_url(built):
 
 
 async def test_cell_classes_are_datasettes(ds):
-    """plugins/template_speed.py remembers each column's class; they stay Datasette's own: a Chinese name becomes the
-    first six hex digits of its MD5 (年度 → 9dfd19, 部门 → 1e1459, 专项名称 → 62f4f2)."""
+    """budget_site/presentation/template_speed.py remembers each column's class; they stay Datasette's own: a
+    Chinese name becomes the first six hex digits of its MD5 (年度 → 9dfd19, 部门 → 1e1459, 专项名称 → 62f4f2)."""
     html = (await ds.client.get("/budget/largest_funds?年度=2019&部门=全部")).text
     for column, digest in [("年度", "9dfd19"), ("部门", "1e1459"), ("专项名称", "62f4f2")]:
         assert f'<th class="col-{digest}" scope="col">{column}</th>' in html

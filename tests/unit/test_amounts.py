@@ -1,11 +1,11 @@
-"""builder/amounts.py: reading 万元 cells as filed, exact whole 元, and 万元 text without float noise. Every expected
+"""budgetlib/amounts.py: reading 万元 cells as filed, exact whole 元, and 万元 text without float noise. Every expected
 value is written out here; the figures are the 2019 forms' own (seed_forms.SOURCE)."""
 from decimal import Decimal
 
 import pytest
 
-from builder.amounts import looks_like_date, parse_amount, percent, wan, wan_change, yuan, yuan_exact
-from plugins.amounts import render_cell
+from budgetlib.amounts import looks_like_date, parse_amount, percent, wan, wan_change, yuan, yuan_exact
+from budget_site.presentation.amounts import render_cell
 
 
 @pytest.mark.parametrize("text,expected", [

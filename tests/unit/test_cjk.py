@@ -1,11 +1,11 @@
-"""builder/cjk.py, the search rule the index and the site share: one token per letter, digit or Chinese character;
+"""budgetlib/cjk.py, the search rule the index and the site share: one token per letter, digit or Chinese character;
 a query becomes FTS5 phrases of its characters. And the site's highlighting, which must follow the same rule."""
 import sqlite3
 
 import pytest
 
-from builder.cjk import cjk_query, query_terms, segment
-from plugins.chinese_search import highlight
+from budgetlib.cjk import cjk_query, query_terms, segment
+from budget_site.search.chinese_search import highlight
 
 
 def test_segment():

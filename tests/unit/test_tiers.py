@@ -1,5 +1,5 @@
 """The suite's tiers by cost (README, "测试"): every test file is in one of them, so `make test` (pytest.ini's
-testpaths) runs it, and `make test-fast` and the publish gate (builder/gate.py) take whole tiers."""
+testpaths) runs it, and `make test-fast` and the publish gate (release/gate.py) take whole tiers."""
 import configparser
 
 from helpers import ROOT
