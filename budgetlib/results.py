@@ -2,6 +2,7 @@
 (blank, `—`, the template's own instructions), scores and rates as exact numbers, and the 二级指标 vocabulary that
 results and targets are matched by. Used by the normaliser (builder/normalise.py) and the checks (derive/results.py).
 """
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ TEMPLATE = re.compile(r"[（(]\s*\d+\s*字以[内下]\s*[）)]|^[（(]?\s*(请|�
                       r"(说明|填写|阐述|描述|分析)[^。]*(……|…|\.\.\.)|^(请|需)(填写|说明|对照)")
 
 
+@functools.lru_cache(maxsize=4096)  # a cell is asked about up to three times (data_or_none, number, 模板文字)
 def is_template(text):
     if not text:
         return False

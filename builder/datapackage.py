@@ -184,7 +184,14 @@ def csv_rows(conn, table, info):
     reals = {i: name for i, (name, sql_type, *_) in enumerate(info) if FIELD_TYPES.get(sql_type.upper()) == "number"}
     if not reals:
         return cursor
-    return ([exact_text(value, reals[i]) if i in reals else value for i, value in enumerate(row)] for row in cursor)
+
+    def exact_reals(row):
+        row = list(row)
+        for i, name in reals.items():
+            if row[i] is not None:  # NULL is an empty cell either way
+                row[i] = exact_text(row[i], name)
+        return row
+    return map(exact_reals, cursor)
 
 
 def file_sha256(path):

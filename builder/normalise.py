@@ -43,6 +43,12 @@ def template_cells(values, columns):
     return "；".join(found) or None
 
 
+def unwanted(table, row_id, wanted):
+    """The check pass asks only for the records editor's notes name (wanted): the others are not built, and the
+    handlers that compute costly cells (numbers, amounts, template text) ask this before computing them."""
+    return wanted is not None and (table, row_id) not in wanted
+
+
 def wan_of_fen(amount_fen):
     """分 -> 万元 as a number (for display and filters; sums use the exact 分)."""
     return None if amount_fen is None else float(Decimal(amount_fen) / 1000000)
@@ -111,7 +117,7 @@ class Normaliser:
         return f"{self.year}-{self.departments[department]['部门编码']}"
 
     def one(self, table, row_id, values, wanted, **computed):
-        if wanted is not None and (table, row_id) not in wanted:
+        if unwanted(table, row_id, wanted):
             return []
         return [(table, row_id, self.record(table, values, id=row_id, **computed))]
 
@@ -125,6 +131,8 @@ class Normaliser:
     def special_funds(self, v, wanted):
         fund_id = f"{self.prefix(v['部门'])}-{int(v['序号']):02d}"
         self.fund_ids[(v["部门"], v["专项支出名称"])] = fund_id
+        if unwanted("special_funds", fund_id, wanted):
+            return []
         amount_yuan = cell(v["资金总额"], {"read": "元"})
         return self.one("special_funds", fund_id, v, wanted, 版式="三表",
                         资金总额_分=None if amount_yuan is None else amount_yuan * 100)
@@ -147,6 +155,8 @@ class Normaliser:
         fund_id = f"{self.prefix(v['部门'])}-{int(v['序号']):02d}"
         unit = v["资金单位"]
         self.projects[(v["部门"], int(v["序号"]))] = (fund_id, unit, v["原始文件"])
+        if unwanted("special_funds", fund_id, wanted):
+            return []
         annual, mid_term = fen(v["年度资金总额"], unit), fen(v["中期资金总额"], unit)
         return self.one("special_funds", fund_id, v, wanted, 专项名称=v["项目名称"], 支出方向=None,
                         资金总额_原文=blank_is_null(v["年度资金总额"]), 资金总额_万元=wan_of_fen(annual),
@@ -157,8 +167,11 @@ class Normaliser:
 
     def project_funding(self, v, wanted):
         fund_id, unit, _ = self.projects[(v["部门"], int(v["序号"]))]
+        row_id = f"{fund_id}-{PERIOD_CODE[v['期别']]}{int(v['顺序'])}"
+        if unwanted("project_funding", row_id, wanted):
+            return []
         amount = fen(v["金额"], unit)
-        return self.one("project_funding", f"{fund_id}-{PERIOD_CODE[v['期别']]}{int(v['顺序'])}", v, wanted,
+        return self.one("project_funding", row_id, v, wanted,
                         专项_id=fund_id, 年度=int(v["年度"]), 部门=v["部门"], 期别=v["期别"], 顺序=int(v["顺序"]),
                         资金项目=v["资金项目"], 资金单位=unit, 金额_原文=blank_is_null(v["金额"]), 金额_分=amount,
                         金额_万元=wan_of_fen(amount))
@@ -177,6 +190,8 @@ class Normaliser:
     def self_evaluation(self, v, wanted):
         row_id = f"{self.prefix(v['部门'])}-e{int(v['序号']):02d}"
         self.evaluations[(v["部门"], int(v["序号"]))] = (row_id, v["资金单位"])
+        if unwanted("self_evaluations", row_id, wanted):
+            return []
         score = number(v["得分"])
         return self.one("self_evaluations", row_id, v, wanted, 主管部门=blank_is_null(v["主管部门"]),
                         实施单位=blank_is_null(v["实施单位"]), 预期目标=data_or_none(v["预期目标"]),
@@ -188,11 +203,14 @@ class Normaliser:
 
     def self_evaluation_amount(self, v, wanted):
         evaluation_id, unit = self.evaluations[(v["部门"], int(v["序号"]))]
+        row_id = f"{evaluation_id}-a{int(v['顺序'])}"
+        if unwanted("self_evaluation_amounts", row_id, wanted):
+            return []
         amounts = {}
         for column in ("年初预算数", "全年预算数", "全年执行数"):
             amounts[f"{column}_原文"], amounts[f"{column}_分"] = blank_is_null(v[column]), fen(v[column], unit)
         printed_rate = rate(v["执行率"])
-        return self.one("self_evaluation_amounts", f"{evaluation_id}-a{int(v['顺序'])}", v, wanted,
+        return self.one("self_evaluation_amounts", row_id, v, wanted,
                         自评_id=evaluation_id, 资金单位=unit, **amounts, 分值_原文=blank_is_null(v["分值"]),
                         分值=as_real(number(v["分值"])), 执行率_原文=blank_is_null(v["执行率"]),
                         执行率=None if printed_rate is None else float(printed_rate[0]),
@@ -200,7 +218,10 @@ class Normaliser:
 
     def self_evaluation_indicator(self, v, wanted):
         evaluation_id, _ = self.evaluations[(v["部门"], int(v["序号"]))]
-        return self.one("self_evaluation_indicators", f"{evaluation_id}-i{int(v['顺序']):02d}", v, wanted,
+        row_id = f"{evaluation_id}-i{int(v['顺序']):02d}"
+        if unwanted("self_evaluation_indicators", row_id, wanted):
+            return []
+        return self.one("self_evaluation_indicators", row_id, v, wanted,
                         自评_id=evaluation_id, **{column: blank_is_null(v[column]) for column in
                                                  ("一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位")},
                         实际完成值=data_or_none(v["实际完成值"]), 分值_原文=blank_is_null(v["分值"]),

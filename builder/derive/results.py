@@ -87,8 +87,11 @@ def full_marks_below_target(result):
     anything not read as one number are not judged."""
     if result["得分"] is None or result["分值"] is None or result["得分"] < result["分值"]:
         return False
-    target, actual = parsed(stated(result, "年度指标值")), parsed(result["实际完成值"] or "")
-    if len(target) != 1 or len(actual) != 1 or actual[0].value is None or not isinstance(actual[0].value, Decimal):
+    actual = parsed(result["实际完成值"] or "")  # first: most actual values (已完成, 达标) are not one number
+    if len(actual) != 1 or actual[0].value is None or not isinstance(actual[0].value, Decimal):
+        return False
+    target = parsed(stated(result, "年度指标值"))
+    if len(target) != 1:
         return False
     goal, got = target[0], actual[0]
     if goal.unit != got.unit or goal.kind == "期限":

@@ -1,6 +1,7 @@
 """Self-evaluations (项目支出绩效自评表, issue 22) as data: the fixtures tests/fixtures/selfeval/2031 (the sample
 shili-jiaotong-2031-selfeval, copied by hand) and 2019 (two of 石峰区民政局's funds), built beside data/ and the
 standard-layout targets of 2031. Expected values are literals read off the documents, not computed by the code."""
+import io
 import sqlite3
 from pathlib import Path
 from decimal import Decimal
@@ -248,6 +249,27 @@ def test_an_amount_finer_than_a_fen_stops_the_build_naming_the_cell(selfeval_cop
     message = "\n".join(str(problem) for problem in stopped.value.problems)
     assert "self_evaluation_amounts.csv" in message and "全年执行数" in message and "88.2000001" in message
     assert not (tmp_path / "site").exists()
+
+
+def test_editors_notes_quote_self_evaluation_cells(selfeval_copy, tmp_path):
+    """The check pass builds only the records notes name (builder/normalise.py unwanted): a note on a result, an
+    amount row and a funding row is checked against the cell as built; a misquote is reported by its line alone."""
+    from builder.build import build
+    from builder.problems import report
+
+    data, source = selfeval_copy
+    with open(data / "2031" / "notes.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write(f"2031,示例区交通运输局,self_evaluation_indicators,{E1}-i02,偏差原因分析及改进措施,汛期推迟,原因。\r\n"
+                     f"2031,示例区交通运输局,self_evaluation_amounts,{E1}-a1,执行率_原文,98.2%,印的执行率。\r\n"
+                     "2031,示例区交通运输局,project_funding,2031-shili-jiaotong-01-m2,金额_原文,60,中期其他资金。\r\n"
+                     f"2031,示例区交通运输局,self_evaluations,{E1},项目名称,城市公路,摘录不在原文中。\r\n")
+    with pytest.raises(InputErrors) as stopped:
+        build(data, tmp_path / "site", source)
+    out = io.StringIO()
+    report(stopped.value.problems, out)
+    text = out.getvalue()
+    assert "notes.csv 第5行" in text and "摘录在该单元格中找不到" in text
+    assert all(f"notes.csv 第{line}行" not in text for line in (2, 3, 4))
 
 
 def test_the_benchmark_generates_a_self_evaluation_for_every_fund_that_builds_clean(tmp_path):
