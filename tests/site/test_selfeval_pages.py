@@ -185,3 +185,62 @@ async def test_search_finds_the_results_titled_by_their_project(selfeval_ds):
     assert "农村公路养护 · 2031 年 · 自评表指标 · 偏差原因分析及改进措施 1座因 汛期 推迟至次年" in text
     text = text_of(await page(selfeval_ds, "/search?q=公交运营"))
     assert "公交运营补贴 · 2031 年 · 自评表 · 项目名称" in text  # matches no fund, still titled by its project
+
+
+@pytest.fixture(scope="module")
+def many_departments(tmp_path_factory):
+    """The fixtures plus 21 departments (示例区部门01…21, shili-d01…d21) each filing the sample's first project for
+    2031 with no targets (1 finding each, score 95.82): more departments than /results lists on a page (20)."""
+    from builder.build import build
+    from conftest import selfeval_data
+    from datasette.app import Datasette
+
+    folder = tmp_path_factory.mktemp("many-departments")
+    data, source = selfeval_data(folder)
+    codes = {f"示例区部门{n:02d}": f"shili-d{n:02d}" for n in range(1, 22)}
+    with open(data / "departments.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.writelines(f"{name},{code},{name},\r\n" for name, code in codes.items())
+    for file in ("self_evaluations.csv", "self_evaluation_amounts.csv", "self_evaluation_indicators.csv"):
+        lines = (data / "2031" / file).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        extra = [line.replace("示例区交通运输局,1,", f"{name},1,").replace("2031/shili-jiaotong/", f"2031/{code}/")
+                 for name, code in codes.items() for line in lines[1:] if ",示例区交通运输局,1," in line]
+        (data / "2031" / file).write_text("".join(lines + extra), encoding="utf-8-sig", newline="")
+    pdf = (source / "2031" / "shili-jiaotong" / "shili-jiaotong-2031-selfeval.pdf").read_bytes()
+    for code in codes.values():
+        (source / "2031" / code).mkdir()
+        (source / "2031" / code / "shili-jiaotong-2031-selfeval.pdf").write_bytes(pdf)
+    build(data, folder / "site", source)
+    return Datasette(config_dir=(folder / "site").resolve())
+
+
+def listed_departments(html):
+    return re.findall(r'<tr data-department="([^"]+)"', html)
+
+
+async def test_results_lists_a_page_of_departments_the_most_findings_first(many_departments):
+    html = await page(many_departments, "/results?年度=2031")
+    text = text_of(html)
+    assert "自评表 23 张" in text and "核对发现问题 23 张" in text  # the year's figures: every department (2 + 21 × 1)
+    assert "共 22 个部门" in text and "第 1–20 个" in text and "第 1 / 2 页" in text
+    # 示例区交通运输局 has 2 findings, each of the others 1 (same lowest score): then by code
+    assert listed_departments(html) == ["shili-jiaotong"] + [f"shili-d{n:02d}" for n in range(1, 20)]
+    assert "data-evaluation" not in html and "上一页" not in html
+    assert "/results?%E5%B9%B4%E5%BA%A6=2031&amp;%E9%83%A8%E9%97%A8=&amp;page=2" in html
+    html = await page(many_departments, "/results?年度=2031&page=2")
+    assert listed_departments(html) == ["shili-d20", "shili-d21"]
+    assert "第 21–22 个" in text_of(html) and "上一页" in html and "下一页" not in html
+    # a page past the last shows the last; a page that is not a number is refused, in Chinese and English
+    assert listed_departments(await page(many_departments, "/results?年度=2031&page=9")) == ["shili-d20", "shili-d21"]
+    response = await many_departments.client.get("/results?年度=2031&page=二")
+    assert response.status_code == 400 and "must be a number" in response.text
+
+
+async def test_results_finds_departments_by_part_of_their_name(many_departments):
+    html = await page(many_departments, "/results?年度=2031&部门=部门1")
+    assert listed_departments(html) == [f"shili-d{n}" for n in range(10, 20)]
+    assert "名称含“部门1”的部门 10 个" in text_of(html) and 'class="pager"' not in html
+    html = await page(many_departments, "/results?年度=2031&部门=%25")  # LIKE's wildcard is only a character here
+    assert listed_departments(html) == [] and "2031 年没有名称含“%”的部门" in text_of(html)
+    html = await page(many_departments, "/results?年度=2031&部门=示例区部门07")  # a whole name: its projects
+    assert listed_departments(html) == ["shili-d07"] and "data-evaluation=\"2031-shili-d07-e01\"" in html
+    assert "自评表 1 张" in text_of(html) and "2031 年全部 22 个部门" in text_of(html)
