@@ -188,29 +188,11 @@ async def test_search_finds_the_results_titled_by_their_project(selfeval_ds):
 
 
 @pytest.fixture(scope="module")
-def many_departments(tmp_path_factory):
-    """The fixtures plus 21 departments (示例区部门01…21, shili-d01…d21) each filing the sample's first project for
-    2031 with no targets (1 finding each, score 95.82): more departments than /results lists on a page (20)."""
-    from builder.build import build
-    from conftest import selfeval_data
+def many_departments(many_departments_built):
+    """22 departments filing for 2031 (conftest.py): more than /results lists on a page (20)."""
     from datasette.app import Datasette
 
-    folder = tmp_path_factory.mktemp("many-departments")
-    data, source = selfeval_data(folder)
-    codes = {f"示例区部门{n:02d}": f"shili-d{n:02d}" for n in range(1, 22)}
-    with open(data / "departments.csv", "a", encoding="utf-8", newline="") as handle:
-        handle.writelines(f"{name},{code},{name},\r\n" for name, code in codes.items())
-    for file in ("self_evaluations.csv", "self_evaluation_amounts.csv", "self_evaluation_indicators.csv"):
-        lines = (data / "2031" / file).read_text(encoding="utf-8-sig").splitlines(keepends=True)
-        extra = [line.replace("示例区交通运输局,1,", f"{name},1,").replace("2031/shili-jiaotong/", f"2031/{code}/")
-                 for name, code in codes.items() for line in lines[1:] if ",示例区交通运输局,1," in line]
-        (data / "2031" / file).write_text("".join(lines + extra), encoding="utf-8-sig", newline="")
-    pdf = (source / "2031" / "shili-jiaotong" / "shili-jiaotong-2031-selfeval.pdf").read_bytes()
-    for code in codes.values():
-        (source / "2031" / code).mkdir()
-        (source / "2031" / code / "shili-jiaotong-2031-selfeval.pdf").write_bytes(pdf)
-    build(data, folder / "site", source)
-    return Datasette(config_dir=(folder / "site").resolve())
+    return Datasette(config_dir=many_departments_built)
 
 
 def listed_departments(html):
