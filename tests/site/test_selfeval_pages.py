@@ -226,3 +226,23 @@ async def test_results_finds_departments_by_part_of_their_name(many_departments)
     html = await page(many_departments, "/results?年度=2031&部门=示例区部门07")  # a whole name: its projects
     assert listed_departments(html) == ["shili-d07"] and "data-evaluation=\"2031-shili-d07-e01\"" in html
     assert "自评表 1 张" in text_of(html) and "2031 年全部 22 个部门" in text_of(html)
+
+
+async def test_a_card_hidden_by_the_metadata_stays_hidden_beside_a_site_showing_it(selfeval_built, selfeval_ds, tmp_path):
+    """The card remembers whether visitors may see it per Datasette instance: a site whose metadata denies
+    special_funds answers 403, while one that allows it (checked first, in the same process) still answers 200."""
+    import shutil
+
+    import yaml
+    from datasette.app import Datasette
+
+    assert (await selfeval_ds.client.get("/budget/special_funds/2031-shili-jiaotong-01")).status_code == 200
+    site = tmp_path / "site"
+    shutil.copytree(selfeval_built, site, symlinks=True)
+    metadata = yaml.safe_load((site / "metadata.yml").read_text(encoding="utf-8"))
+    metadata["databases"]["budget"]["tables"]["special_funds"]["allow"] = False
+    (site / "metadata.yml").write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
+    hidden = Datasette(config_dir=site)
+    for _ in range(2):
+        assert (await hidden.client.get("/budget/special_funds/2031-shili-jiaotong-01")).status_code == 403
+    assert (await selfeval_ds.client.get("/budget/special_funds/2031-shili-jiaotong-01")).status_code == 200
