@@ -45,13 +45,19 @@ def examples(site):
 
 def page_list(site):
     """[(key, label, path on this site, equivalent path on bare Datasette)]."""
+    sys.path.insert(0, str(ROOT))
+    from budget_site.pages.results_page import PAGE_SIZE as RESULTS_PAGE_SIZE
+
     fund, code, year = examples(site)
     queries = yaml.safe_load((Path(site) / "metadata.yml").read_text(encoding="utf-8"))["databases"]["budget"]["queries"]
     found = [
         ("landing", "首页 landing `/`", "/", "/"),
         ("department", "部门页面 department page", f"/departments/{code}", f"/budget/department_budgets/{year}-{code}"),
         ("fund", "专项资金卡 fund card", f"/budget/special_funds/{fund}", f"/budget/special_funds/{fund}"),
-        ("results", "承诺兑现了吗 `/results`", f"/results?年度={year}", f"/budget/result_summaries?年度={year}"),
+        # /results lists a page of departments, the most findings first: bare Datasette's equivalent is the table
+        # page of as many result_summaries rows in that order.
+        ("results", "承诺兑现了吗 `/results`", f"/results?年度={year}",
+         f"/budget/result_summaries?年度={year}&_sort_desc=发现问题数&_size={RESULTS_PAGE_SIZE}"),
         ("table", f"分面表格 faceted table `{TABLE}`", f"/budget/{TABLE}", f"/budget/{TABLE}"),
         ("search", f"两字搜索 2-character search “{SEARCH_WORD}”", f"/search?q={SEARCH_WORD}",
          "/budget?sql=" + urllib.parse.quote(search_sql_for_bare(SEARCH_WORD))),

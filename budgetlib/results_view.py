@@ -1,7 +1,7 @@
 """What the pages show of the self-evaluations (issue 22), read from budget.db: shared by the fund card
-(budget_site/pages/fund_card.py), the department page (budget_site/pages/landing.py) and /results
-(budget_site/pages/results_page.py). Every query is an indexed look-up of one fund's, or one year and
-department's, rows; the flags are the failed data_checks rows of each self-evaluation (对象_id), never computed here.
+(budget_site/pages/fund_card.py), the department page (budget_site/pages/landing.py) and /results (budget_site/pages/results_page.py). Every query
+is an indexed look-up of one fund's (four for the fund card), or one year and department's, rows; the flags are the
+failed data_checks rows of each self-evaluation (对象_id), never computed here.
 """
 from decimal import Decimal
 
@@ -38,10 +38,6 @@ def summaries(conn, year, department):
     return summarised(rows(conn, SUMMARY.format(where="e.年度 = ? and e.部门 = ?"), [year, department]))
 
 
-def summary(conn, evaluation_id):
-    return summarised(rows(conn, SUMMARY.format(where="e.id = ?"), [evaluation_id]))[0]
-
-
 def summarised(found):
     for row in found:
         unit = row["资金单位"]
@@ -53,27 +49,27 @@ def summarised(found):
     return found
 
 
-def fund_results(conn, fund_id, fund):
+def fund_results(conn, fund, indicators, later):
     """The self-evaluation of one fund (None without one): its summary, its funding block, each target of the year
-    with the results that grade it and the fund's target of the next year, the results matched to no target."""
-    evaluation = rows(conn, "select id from self_evaluations where 专项_id = ? order by id limit 1", [fund_id])
-    later = rows(conn, "select id, 年度 from special_funds where 部门 = ? and 专项名称 = ? and 年度 > ? order by 年度 limit 1",
-                 [fund["部门"], fund["专项名称"], fund["年度"]])
-    if not evaluation and not later:
+    with the results that grade it and the fund's target of the next year, the results matched to no target.
+    indicators: the fund's performance_indicators rows (the card has them); later: its fund_year_changes row in the
+    department's next year (None if there is none: 本年_id is the fund that year, None if it stopped)."""
+    found = rows(conn, SUMMARY.format(where="e.专项_id = ?") + " limit 1", [fund["id"]])
+    later = {"id": later["本年_id"], "年度": later["年度"]} if later and later["本年_id"] else None
+    if not found and not later:
         return None
-    targets = rows(conn, "select * from performance_indicators where 专项_id = ? and 期别 = '年度' "
-                         "order by 支出方向_id, 顺序", [fund_id])
+    # copies (the card shows the rows as they are), in form order: by direction (none for a standard form), then 顺序
+    targets = sorted(({**i} for i in indicators if i["期别"] == "年度"), key=lambda i: (i["支出方向_id"] or "", i["顺序"] or 0))
     next_targets = rows(conn, "select * from performance_indicators where 专项_id = ? and 期别 = '年度' and 指标值 is not null "
-                              "order by 支出方向_id, 顺序", [later[0]["id"]]) if later else []
+                              "order by 支出方向_id, 顺序", [later["id"]]) if later else []
     summary_row, amounts, results = None, [], []
-    if evaluation:
-        evaluation_id = evaluation[0]["id"]
-        summary_row = summary(conn, evaluation_id)
-        amounts = rows(conn, "select * from self_evaluation_amounts where 自评_id = ? order by 顺序", [evaluation_id])
+    if found:
+        summary_row = summarised(found)[0]
+        amounts = rows(conn, "select * from self_evaluation_amounts where 自评_id = ? order by 顺序", [summary_row["id"]])
         for amount in amounts:
             for column in ("年初预算数", "全年预算数", "全年执行数"):
                 amount[column] = amount[f"{column}_原文"]
-        results = rows(conn, "select * from self_evaluation_indicators where 自评_id = ? order by 顺序", [evaluation_id])
+        results = rows(conn, "select * from self_evaluation_indicators where 自评_id = ? order by 顺序", [summary_row["id"]])
     for result in results:
         result["分数"], result["满分"] = score_text(result["得分"]), score_text(result["分值"])
         result["标记"] = [text for flag, text in (("满分未达标", "满分但未达到本指标的目标"),
@@ -84,8 +80,8 @@ def fund_results(conn, fund_id, fund):
     # a slot left empty on form 2 is shown only when a result grades it
     targets = [t for t in targets if t["指标值"] is not None or t["results"]]
     return {"summary": summary_row, "amounts": amounts, "targets": targets,
-            "unlinked": [r for r in results if r["指标_id"] is None], "later": later[0] if later else None,
-            "evaluation_id": evaluation[0]["id"] if evaluation else None}
+            "unlinked": [r for r in results if r["指标_id"] is None], "later": later,
+            "evaluation_id": summary_row["id"] if summary_row else None}
 
 
 def same_indicator(target, other):

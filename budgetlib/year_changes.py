@@ -1,31 +1,10 @@
 """The year-over-year rule, once: each year's rows against the same department's previous year (the latest
 earlier year it filed), matched by name (contract.yml `views`). 新增 = only this year, 延续 = both, 停止 = only the
-previous year. The build writes it as SQL views; the site's pages use `compare` on two years' rows. Amounts are
-compared in 分 (exact where a standard form's 元 have 角分); the whole-元 columns stay for the three-form years."""
+previous year. The build writes the comparisons as tables (builder/write.py), which the site's pages read: the rule
+runs once, here. Amounts are compared in 分 (exact where a standard form's 元 have 角分); the whole-元 columns stay
+for the three-form years."""
 
 NEW, CONTINUED, STOPPED = "新增", "延续", "停止"
-
-
-def status(in_previous, in_current):
-    """新增, 延续 or 停止 for a row found in the previous year, the current one, or both."""
-    return CONTINUED if in_previous and in_current else NEW if in_current else STOPPED
-
-
-def compare(current, previous, names):
-    """current, previous: lists of dicts with the match columns `names` and 金额_元.
-    Returns (changes {id of a current row: {状态, 变化_元}}, stopped [previous rows not matched])."""
-    def key(row):
-        return tuple(row[n] for n in names)
-
-    before = {key(row): row for row in previous}
-    keys = {key(row) for row in current}
-    changes = {}
-    for row in current:
-        old = before.get(key(row))
-        changes[row["id"]] = {"状态": status(old is not None, True),
-                              "变化_元": (row["金额_元"] or 0) - ((old or {}).get("金额_元") or 0)}
-    stopped = [row for k, row in before.items() if k not in keys]
-    return changes, stopped
 
 
 def view_sql(rows_sql, names):

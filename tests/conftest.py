@@ -127,6 +127,32 @@ def selfeval_built(tmp_path_factory):
     return site.resolve()
 
 
+# More departments filing self-evaluations for 2031 than /results lists on a page (budget_site/pages/results_page.py PAGE_SIZE).
+MANY_DEPARTMENTS = {f"示例区部门{n:02d}": f"shili-d{n:02d}" for n in range(1, 22)}
+
+
+@pytest.fixture(scope="session")
+def many_departments_built(tmp_path_factory):
+    """The self-evaluation fixtures plus 21 departments (示例区部门01…21, shili-d01…d21), each filing the sample's
+    first project for 2031 with no targets published (so 1 finding each, score 95.82)."""
+    folder = tmp_path_factory.mktemp("many-departments")
+    data, source = selfeval_data(folder)
+    with open(data / "departments.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.writelines(f"{name},{code},{name},\r\n" for name, code in MANY_DEPARTMENTS.items())
+    for file in ("self_evaluations.csv", "self_evaluation_amounts.csv", "self_evaluation_indicators.csv"):
+        lines = (data / "2031" / file).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        extra = [line.replace("示例区交通运输局,1,", f"{name},1,").replace("2031/shili-jiaotong/", f"2031/{code}/")
+                 for name, code in MANY_DEPARTMENTS.items() for line in lines[1:] if ",示例区交通运输局,1," in line]
+        (data / "2031" / file).write_text("".join(lines + extra), encoding="utf-8-sig", newline="")
+    pdf = (source / "2031" / "shili-jiaotong" / "shili-jiaotong-2031-selfeval.pdf").read_bytes()
+    for code in MANY_DEPARTMENTS.values():
+        (source / "2031" / code).mkdir()
+        (source / "2031" / code / "shili-jiaotong-2031-selfeval.pdf").write_bytes(pdf)
+    site = folder / "site"
+    build(data, site, source)
+    return site.resolve()
+
+
 @pytest.fixture(scope="session")
 def selfeval_ds(selfeval_built):
     from datasette.app import Datasette

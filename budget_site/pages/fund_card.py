@@ -5,11 +5,13 @@ to this one, counted table by table, and the row as a table of cells): the card'
 the database thread, every query an indexed look-up of this fund's rows. The row's JSON and CSV
 (/budget/special_funds/<id>.json) stay Datasette's own.
 
-The card also shows the fund in its department's previous and next year, matched by name (`neighbours`): read with
-indexed look-ups (部门, 专项名称, 年度) rather than from the fund_year_changes table, with the same 状态 and 变化.
+The card also shows the fund in its department's previous and next year, matched by name (`neighbours`): its rows of
+the fund_year_changes table, which the build writes with the year-over-year rule (budgetlib/year_changes.py), read
+through that table's indexes on 本年_id and 上年_id.
 """
 import json
 import time
+import weakref
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
@@ -17,7 +19,6 @@ from datasette.utils.asgi import Forbidden, NotFound, Response
 
 from budgetlib.amounts import yuan_exact
 from budgetlib.results_view import fund_results
-from budgetlib.year_changes import status
 
 
 @hookimpl
@@ -26,15 +27,33 @@ def register_routes():
     return [(r"^/budget(?:-[0-9a-f]{7})?/special_funds/(?P<pks>[^/.]+)$", fund_card)]
 
 
-async def fund_card(datasette, request):
-    visible, _ = await datasette.check_visibility(request.actor, permissions=[
+# Whether a visitor who is not signed in may see the cards, per Datasette instance. Datasette's check copies the
+# whole metadata for every table permission (about 2-5 ms a card at a million rows, a third of the page); the answer
+# depends only on the metadata and the actor, and the metadata is fixed while the server runs, so it is asked once.
+ANONYMOUS_VISIBLE = weakref.WeakKeyDictionary()
+
+
+async def visible_to(datasette, actor):
+    if actor is None and datasette in ANONYMOUS_VISIBLE:
+        return ANONYMOUS_VISIBLE[datasette]
+    visible, _ = await datasette.check_visibility(actor, permissions=[
         ("view-table", ("budget", "special_funds")), ("view-database", "budget"), "view-instance"])
-    if not visible:
+    if actor is None:
+        ANONYMOUS_VISIBLE[datasette] = visible
+    return visible
+
+
+async def fund_card(datasette, request):
+    if not await visible_to(datasette, request.actor):
         raise Forbidden("You do not have permission to view this table")
     fund_id = tilde_decode(request.url_vars["pks"])
     start = time.perf_counter()
-    context = await datasette.get_database("budget").execute_fn(
-        lambda conn: {**card_data(conn, fund_id), "fund_history": neighbours(conn, fund_id)})
+
+    def read(conn):
+        history = neighbours(conn, fund_id)
+        return {**card_data(conn, fund_id, history["later"]), "fund_history": history}
+
+    context = await datasette.get_database("budget").execute_fn(read)
     if context["card"] is None:
         raise NotFound("Record not found")
     # As Datasette's row page: the time the queries took, the JSON named as the alternate, its cache lifetime.
@@ -53,7 +72,8 @@ def rows(conn, sql, params):
     return [dict(zip(names, row)) for row in cursor]
 
 
-def card_data(conn, fund_id):
+def card_data(conn, fund_id, later):
+    """The card of one fund (None if there is no such row); later: its fund_year_changes row in the next year."""
     found = rows(conn, "select * from special_funds where id = ?", [fund_id])
     if not found:
         return {"card": None}
@@ -95,7 +115,7 @@ def card_data(conn, fund_id):
         "fund": fund, "directions": directions, "notes": notes, "totals": totals,
         "department_code": code[0] if code else None,
         "quality": quality, "checkable": sum(q["可衡量"] for q in filled), "filled": len(filled),
-        "estimates": estimates, "results": fund_results(conn, fund_id, fund),
+        "estimates": estimates, "results": fund_results(conn, fund, indicators, later),
     }, "source_document": document[0] if document else None}
 
 
@@ -119,44 +139,12 @@ def project_data(conn, fund_id, indicators):
     return {"halves": halves, "columns": [c for c in ("指标性质", "度量单位", "分值") if any(i[c] for i in indicators)]}
 
 
-NEIGHBOUR_YEAR = {
-    "earlier": "select max(年度) from special_funds where 部门 = :dept and 年度 < :year",
-    "later": "select min(年度) from special_funds where 部门 = :dept and 年度 > :year",
-}
-
-
 def neighbours(conn, fund_id):
-    """{earlier, later}: the fund in its department's previous and next year (by name), on the database thread."""
-    # amounts exact (from 分): a standard form's 元 amounts have 角分, which a change between years must keep
-    fund = conn.execute("select id, 年度, 部门, 专项名称, 资金总额_分 from special_funds where id = ?", [fund_id]).fetchone()
-    if fund is None:
-        return {"earlier": None, "later": None}
-    fund = dict(zip(["id", "年度", "部门", "专项名称", "资金总额_元"], [*fund[:4], yuan_exact(fund[4])]))
-    found = {}
-    for side, sql in NEIGHBOUR_YEAR.items():
-        params = {"dept": fund["部门"], "year": fund["年度"], "name": fund["专项名称"]}
-        other_year = conn.execute(sql, params).fetchone()[0]
-        if other_year is None:
-            found[side] = None
-            continue
-        other = conn.execute("select id, 资金总额_分 from special_funds where 部门 = :dept and 专项名称 = :name "
-                             "and 年度 = :other", {**params, "other": other_year}).fetchone()
-        other = {"id": other[0], "资金总额_元": yuan_exact(other[1])} if other else None
-        found[side] = compare(fund, other, other_year, side)
-    return found
-
-
-def compare(fund, other, other_year, side):
-    """The fields of a fund_year_changes row, seen from this fund."""
-    if side == "earlier":
-        before, after = (other["资金总额_元"] if other else None), fund["资金总额_元"]
-        row = {"年度": fund["年度"], "上年": other_year, "本年_id": fund["id"], "上年_id": other["id"] if other else None}
-    else:
-        before, after = fund["资金总额_元"], (other["资金总额_元"] if other else None)
-        row = {"年度": other_year, "上年": fund["年度"], "本年_id": other["id"] if other else None, "上年_id": fund["id"]}
-    row.update({
-        "状态": status(before is not None, after is not None),
-        "上年_元": before, "本年_元": after, "变化_元": (after or 0) - (before or 0),
-        "变化_百分比": round(100 * (after - before) / before, 1) if before and after is not None else None,
-    })
-    return row
+    """{earlier, later}: the fund's fund_year_changes rows, against its department's previous year (本年_id: the fund
+    this year) and in its department's next year (上年_id: the fund last year, 停止 if gone); None where that year is
+    not in the data. Amounts in exact 元 from 分: a standard form's 元 amounts have 角分."""
+    found = rows(conn, "select * from fund_year_changes where 本年_id = :id or 上年_id = :id", {"id": fund_id})
+    for row in found:
+        row["上年_元"], row["本年_元"], row["变化_元"] = (yuan_exact(row[c]) for c in ("上年_分", "本年_分", "变化_分"))
+    return {"earlier": next((r for r in found if r["本年_id"] == fund_id), None),
+            "later": next((r for r in found if r["上年_id"] == fund_id), None)}

@@ -12,7 +12,7 @@ from datasette.utils.asgi import BadRequest, Response
 
 from budgetlib.amounts import yuan_exact
 from budgetlib.results_view import summaries, totals
-from budgetlib.year_changes import compare
+from budgetlib.year_changes import STOPPED
 
 LIST_SIZE = 50  # departments on the home page; /departments has them all
 
@@ -62,13 +62,12 @@ def department_page(conn, department, request, saved_queries):
     previous_year = max((y for y in years if y < year), default=None)
     previous_budget = first(conn, "select * from department_budgets where 年度 = ? and 部门 = ?",
                             [previous_year, department])
-    # The rule of the fund_year_changes view (budgetlib/year_changes.py), applied to two years' rows.
-    previous_funds = rows(conn, "select id, 专项名称, 资金总额_分 from special_funds where 部门 = ? and 年度 = ?",
-                          [department, previous_year])
-    previous_funds = [{**f, "金额_元": yuan_exact(f["资金总额_分"])} for f in previous_funds]
-    fund_changes, stopped = {}, []
-    if previous_year is not None:
-        fund_changes, stopped = compare([{**f, "金额_元": f["资金总额_元"]} for f in funds], previous_funds, ["专项名称"])
+    # New, continued and stopped funds: the year's fund_year_changes rows, which the build writes (budgetlib/year_changes.py).
+    # Amounts in exact 元 from 分 (a standard form's 元 amounts have 角分).
+    changes = rows(conn, "select 状态, 本年_id, 上年_id, 专项名称, 上年_分, 变化_分 from fund_year_changes "
+                         "where 年度 = ? and 部门 = ? order by 上年_id", [year, department])
+    previous_total = first(conn, "select sum(资金总额_分) as total from special_funds where 部门 = ? and 年度 = ?",
+                           [department, previous_year])["total"]
     document = first(conn, "select * from source_documents where 年度 = ? and 部门 = ?", [year, department])
     results = summaries(conn, year, department)  # the year's self-evaluations (issue 22), if published
     return {
@@ -76,9 +75,11 @@ def department_page(conn, department, request, saved_queries):
         "code": info["部门编码"], "full_name": info["全称"],
         "previous_year": previous_year,
         "previous_budget": previous_budget,
-        "previous_funds_total": sum(f["金额_元"] for f in previous_funds) if previous_funds else None,
-        "fund_changes": fund_changes,
-        "discontinued": [{"专项名称": f["专项名称"], "上年_id": f["id"], "上年_元": f["金额_元"]} for f in stopped],
+        "previous_funds_total": yuan_exact(previous_total),
+        "fund_changes": {c["本年_id"]: {"状态": c["状态"], "变化_元": yuan_exact(c["变化_分"])}
+                         for c in changes if c["状态"] != STOPPED},
+        "discontinued": [{"专项名称": c["专项名称"], "上年_id": c["上年_id"], "上年_元": yuan_exact(c["上年_分"])}
+                         for c in changes if c["状态"] == STOPPED],
         "department_years": years, "year": year, "department": department,
         "budget": budget,
         "funds": funds, "funds_total": sum(f["资金总额_元"] or 0 for f in funds),

@@ -401,3 +401,36 @@ async def test_no_wcag_violations_on_targets_and_results_pages(browser, results_
         assert await v.page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         await v.context.close()
+
+
+# /results with more departments than a page lists: the department finder, the pager and a search's list.
+RESULT_LIST_PAGES = {
+    "results-list": "/results?" + urllib.parse.urlencode({"年度": "2031"}),
+    "results-list-page-2": "/results?" + urllib.parse.urlencode({"年度": "2031", "page": "2"}),
+    "results-list-found": "/results?" + urllib.parse.urlencode({"年度": "2031", "部门": "部门1"}),
+}
+
+
+@pytest.fixture(scope="module")
+def many_departments_site(many_departments_built):
+    with running_site(many_departments_built) as base:
+        yield base
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", RESULT_LIST_PAGES)
+async def test_no_wcag_violations_on_the_results_list(browser, many_departments_site, name, width):
+    v = await Visit(many_departments_site).start(browser, width)
+    try:
+        await v.open(RESULT_LIST_PAGES[name])
+        assert v.problems == []
+        violations = await axe_violations(v.page)
+        assert violations == [], "\n" + axe_report(violations, f"{RESULT_LIST_PAGES[name]} @ {width}px")
+        page = await v.page.evaluate(STRUCTURE)
+        assert page["landmarks"] == ["header", "nav", "main", "footer"]
+        assert len(page["h1"]) == 1, page["h1"]
+        assert page["unscoped"] == []
+        assert page["english"] == [], "English outside lang=\"en\""
+        assert await v.page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        await v.context.close()

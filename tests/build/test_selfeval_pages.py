@@ -185,3 +185,64 @@ async def test_search_finds_the_results_titled_by_their_project(selfeval_ds):
     assert "农村公路养护 · 2031 年 · 自评表指标 · 偏差原因分析及改进措施 1座因 汛期 推迟至次年" in text
     text = text_of(await page(selfeval_ds, "/search?q=公交运营"))
     assert "公交运营补贴 · 2031 年 · 自评表 · 项目名称" in text  # matches no fund, still titled by its project
+
+
+@pytest.fixture(scope="module")
+def many_departments(many_departments_built):
+    """22 departments filing for 2031 (conftest.py): more than /results lists on a page (20)."""
+    from datasette.app import Datasette
+
+    return Datasette(config_dir=many_departments_built)
+
+
+def listed_departments(html):
+    return re.findall(r'<tr data-department="([^"]+)"', html)
+
+
+async def test_results_lists_a_page_of_departments_the_most_findings_first(many_departments):
+    html = await page(many_departments, "/results?年度=2031")
+    text = text_of(html)
+    assert "自评表 23 张" in text and "核对发现问题 23 张" in text  # the year's figures: every department (2 + 21 × 1)
+    assert "共 22 个部门" in text and "第 1–20 个" in text and "第 1 / 2 页" in text
+    # 示例区交通运输局 has 2 findings, each of the others 1 (same lowest score): then by code
+    assert listed_departments(html) == ["shili-jiaotong"] + [f"shili-d{n:02d}" for n in range(1, 20)]
+    assert "data-evaluation" not in html and "上一页" not in html
+    assert "/results?%E5%B9%B4%E5%BA%A6=2031&amp;%E9%83%A8%E9%97%A8=&amp;page=2" in html
+    html = await page(many_departments, "/results?年度=2031&page=2")
+    assert listed_departments(html) == ["shili-d20", "shili-d21"]
+    assert "第 21–22 个" in text_of(html) and "上一页" in html and "下一页" not in html
+    # a page past the last shows the last; a page that is not a number is refused, in Chinese and English
+    assert listed_departments(await page(many_departments, "/results?年度=2031&page=9")) == ["shili-d20", "shili-d21"]
+    response = await many_departments.client.get("/results?年度=2031&page=二")
+    assert response.status_code == 400 and "must be a number" in response.text
+
+
+async def test_results_finds_departments_by_part_of_their_name(many_departments):
+    html = await page(many_departments, "/results?年度=2031&部门=部门1")
+    assert listed_departments(html) == [f"shili-d{n}" for n in range(10, 20)]
+    assert "名称含“部门1”的部门 10 个" in text_of(html) and 'class="pager"' not in html
+    html = await page(many_departments, "/results?年度=2031&部门=%25")  # LIKE's wildcard is only a character here
+    assert listed_departments(html) == [] and "2031 年没有名称含“%”的部门" in text_of(html)
+    html = await page(many_departments, "/results?年度=2031&部门=示例区部门07")  # a whole name: its projects
+    assert listed_departments(html) == ["shili-d07"] and "data-evaluation=\"2031-shili-d07-e01\"" in html
+    assert "自评表 1 张" in text_of(html) and "2031 年全部 22 个部门" in text_of(html)
+
+
+async def test_a_card_hidden_by_the_metadata_stays_hidden_beside_a_site_showing_it(selfeval_built, selfeval_ds, tmp_path):
+    """The card remembers whether visitors may see it per Datasette instance: a site whose metadata denies
+    special_funds answers 403, while one that allows it (checked first, in the same process) still answers 200."""
+    import shutil
+
+    import yaml
+    from datasette.app import Datasette
+
+    assert (await selfeval_ds.client.get("/budget/special_funds/2031-shili-jiaotong-01")).status_code == 200
+    site = tmp_path / "site"
+    shutil.copytree(selfeval_built, site, symlinks=True)
+    metadata = yaml.safe_load((site / "metadata.yml").read_text(encoding="utf-8"))
+    metadata["databases"]["budget"]["tables"]["special_funds"]["allow"] = False
+    (site / "metadata.yml").write_text(yaml.safe_dump(metadata, allow_unicode=True), encoding="utf-8")
+    hidden = Datasette(config_dir=site)
+    for _ in range(2):
+        assert (await hidden.client.get("/budget/special_funds/2031-shili-jiaotong-01")).status_code == 403
+    assert (await selfeval_ds.client.get("/budget/special_funds/2031-shili-jiaotong-01")).status_code == 200
