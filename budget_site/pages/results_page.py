@@ -16,7 +16,7 @@ QUERIES = ["lowest_scores", "budget_spending_gaps", "full_marks_below_target", "
            "scores_by_department"]
 PAGE_SIZE = 20  # departments a page lists (bench/pages.py compares with a table page of as many rows)
 # The departments to look at first: the most findings, then the lowest score (not filled in last), then by code.
-ORDER = "order by 发现问题数 desc, 最低得分 is null, 最低得分, 部门编码"
+ORDER = "order by 列表顺序"  # the build writes the order (contract.yml result_summaries): most findings first
 YEAR_TOTALS = """select count(*) as 部门数, coalesce(sum(自评表数), 0) as 自评表数,
   coalesce(sum(自评表数 - 已填报数), 0) as 未填报数, coalesce(sum(发现问题数), 0) as 发现问题数
 from result_summaries where 年度 = ?"""
